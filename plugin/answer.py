@@ -1,0 +1,253 @@
+"""The answering service: retrieve clauses, quote them verbatim, let the model summarise.
+
+It imports nothing from Slack; the CLI, the Slack app and the evaluation all call
+``AnswerService.ask`` and render the ``Answer`` it returns.
+
+Guarantees, whatever the model writes:
+- every quote is ``body[start:end]`` of an indexed document, copied from the chunk;
+- a quotation in the model's summary that is not verbatim in the quoted clauses is removed;
+- nothing relevant found means an explicit "not found", never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import prompts
+from index.models import Hit
+from index.retrieval import Retrieval, Retriever
+from plugin.errors import ModelError
+from plugin.generate import Generator
+from plugin.question import clean_question
+
+_QUOTED = re.compile(r"\"([^\"]{3,})\"|“([^”]{3,})”|‘([^’]{8,})’")
+_MENTION = re.compile(r"<[@#!][^>]*>|@(?:here|channel|everyone)\b|@[A-Za-z0-9._-]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
+_PROMPT_CLAUSE_CHARS = 700
+
+
+@dataclass(frozen=True)
+class Quote:
+    doc: str
+    title: str
+    section: str
+    text: str
+    start: int
+    end: int
+    url: str
+    kind: str = "license"
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    quotes: tuple[Quote, ...] = ()
+    hits: tuple[Hit, ...] = ()
+    notice: str = ""
+    notes: tuple[str, ...] = ()
+    """Extra lines for the reader, e.g. which version is quoted."""
+    summary_available: bool = True
+    seconds: float = 0.0
+    searched: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape other tools rely on."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "quotes": [
+                {k: v for k, v in asdict(q).items() if k != "kind"} | {"kind": q.kind}
+                for q in self.quotes
+            ],
+            "hits": [
+                {"doc": h.chunk.doc, "section": h.chunk.section, "text": h.chunk.text, "score": round(h.score, 6)}
+                for h in self.hits
+            ],
+            "notes": list(self.notes),
+            "notice": self.notice,
+            "summary_available": self.summary_available,
+        }
+
+
+def normalize_for_match(text: str) -> str:
+    """The comparison used for quotes: straight quotes, no markdown bold, collapsed spaces."""
+    text = text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
+    text = text.replace("**", "")
+    return " ".join(text.split()).lower()
+
+
+def strip_unverified_quotes(summary: str, sources: Sequence[str]) -> str:
+    """Remove quotations that are not verbatim in any source (after normalisation)."""
+    haystack = [normalize_for_match(s) for s in sources]
+
+    def keep(match: re.Match[str]) -> str:
+        inner = next(g for g in match.groups() if g is not None)
+        needle = normalize_for_match(inner)
+        if needle and any(needle in h for h in haystack):
+            return match.group(0)
+        return ""
+
+    cleaned = _QUOTED.sub(keep, summary)
+    return " ".join(cleaned.split())
+
+
+def tidy_summary(raw: str, sources: Sequence[str], *, max_sentences: int = 2) -> str:
+    text = _MENTION.sub("", raw)
+    text = text.replace("<", "‹").replace(">", "›")
+    text = strip_unverified_quotes(text, sources)
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    text = " ".join(sentences[:max_sentences])
+    text = re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
+    # A dangling fragment ("The license says.") is worse than nothing.
+    return text if len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 else ""
+
+
+class AnswerService:
+    def __init__(
+        self,
+        retriever: Retriever,
+        generator: Generator | None,
+        *,
+        max_quotes: int = 3,
+        max_question_chars: int = 2000,
+        max_tokens: int = 96,
+    ) -> None:
+        self.retriever = retriever
+        self.generator = generator
+        self.max_quotes = max_quotes
+        self.max_question_chars = max_question_chars
+        self.max_tokens = max_tokens
+
+    def ask(self, raw_question: str, *, context: Sequence[str] = ()) -> Answer:
+        """Answer one question. ``context``: earlier questions of the same thread, oldest first.
+
+        Raises BadQuestion for unusable input and StoreUnavailable when the index is down.
+        """
+        started = time.perf_counter()
+        question = clean_question(raw_question, max_chars=self.max_question_chars)
+        search_text = question
+        if context and not self.retriever.names(question).docs:
+            # "and what about Gemma?" names its license; "and for outputs?" borrows the thread's.
+            search_text = f"{context[-1]} {question}"
+        retrieval = self.retriever.search(search_text)
+        if not retrieval.confident:
+            return self._not_found(question, retrieval, started)
+        quotes = self._select_quotes(retrieval)
+        notes = self._version_notes(retrieval, quotes)
+        summary, available = self._summarise(question, quotes)
+        return Answer(
+            question=question,
+            answer=summary,
+            abstained=False,
+            quotes=tuple(quotes),
+            hits=retrieval.hits,
+            notice=prompts.load("disclaimer"),
+            notes=tuple(notes),
+            summary_available=available,
+            seconds=time.perf_counter() - started,
+            searched=retrieval.searched_docs,
+        )
+
+    def _not_found(self, question: str, retrieval: Retrieval, started: float) -> Answer:
+        docs = self.retriever.documents
+        if retrieval.searched_docs:
+            searched = ", ".join(retrieval.searched_docs)
+        else:
+            licenses = sum(1 for k in docs.values() if k == "license")
+            discussions = len(docs) - licenses
+            searched = f"all {len(docs)} indexed documents ({licenses} licenses, {discussions} discussions)"
+        return Answer(
+            question=question,
+            answer=prompts.render("not_found", searched=searched),
+            abstained=True,
+            quotes=(),
+            hits=retrieval.hits,
+            notice=prompts.load("disclaimer"),
+            seconds=time.perf_counter() - started,
+            searched=retrieval.searched_docs,
+        )
+
+    def _select_quotes(self, retrieval: Retrieval) -> list[Quote]:
+        hits = list(retrieval.hits)
+        chosen: list[Hit] = []
+
+        def overlaps(h: Hit) -> bool:
+            return any(
+                c.chunk.doc == h.chunk.doc and c.chunk.start < h.chunk.end and h.chunk.start < c.chunk.end
+                for c in chosen
+            )
+
+        # A question naming several licenses ("did 3.1 change Llama 2's rule?") quotes each.
+        named = [m.docs for m in retrieval.named.mentions if len(m.docs) == 1]
+        if len(named) > 1:
+            for docs in named:
+                best = next((h for h in hits if h.chunk.doc in docs and not overlaps(h)), None)
+                if best is not None and len(chosen) < self.max_quotes:
+                    chosen.append(best)
+        top = hits[0].score if hits else 0.0
+        for h in hits:
+            if len(chosen) >= self.max_quotes:
+                break
+            if h in chosen or overlaps(h):
+                continue
+            if chosen and h.score < 0.75 * top:
+                break
+            chosen.append(h)
+        chosen.sort(key=lambda h: hits.index(h))
+        return [
+            Quote(
+                doc=h.chunk.doc,
+                title=h.chunk.title,
+                section=h.chunk.section,
+                text=h.chunk.text,
+                start=h.chunk.start,
+                end=h.chunk.end,
+                url=h.chunk.url,
+                kind=h.chunk.kind,
+            )
+            for h in chosen
+        ]
+
+    @staticmethod
+    def _version_notes(retrieval: Retrieval, quotes: Sequence[Quote]) -> list[str]:
+        notes = []
+        for q in quotes:
+            if q.doc in retrieval.preferred:
+                notes.append(
+                    f"No version was named, so the newest indexed version is quoted: {q.title}."
+                )
+                break
+        if any(q.kind == "discussion" for q in quotes):
+            notes.append("Discussion excerpts are opinions from public threads, not license terms.")
+        return notes
+
+    def _summarise(self, question: str, quotes: Sequence[Quote]) -> tuple[str, bool]:
+        if self.generator is None:
+            return prompts.load("summary_unavailable"), False
+        clauses = "\n".join(
+            prompts.render(
+                "clause",
+                n=i,
+                title=q.title,
+                section=q.section or "text",
+                text=q.text[:_PROMPT_CLAUSE_CHARS],
+            )
+            for i, q in enumerate(quotes, 1)
+        )
+        user = prompts.render("answer", clauses=clauses, question=question)
+        try:
+            raw = self.generator.generate(prompts.load("system"), user, max_tokens=self.max_tokens)
+        except ModelError:
+            return prompts.load("summary_unavailable"), False
+        summary = tidy_summary(raw, [q.text for q in quotes])
+        if not summary:
+            return "The quoted clauses below are the relevant text.", True
+        return summary, True
+
