@@ -59,6 +59,8 @@ class _Marker:
     paren: bool = False
     title: str = ""
     word: str = "Section"
+    heading: bool = False
+    """Written as a markdown heading: numbering may jump (an excerpt, an omitted section)."""
 
 
 @dataclass
@@ -195,7 +197,9 @@ class _Numbering:
                 # A second numbered list (an appended policy, an appendix) starts over.
                 self.dec_titles.clear()
                 self.part = self.pending_part
-            elif n != self.last_top + 1 and not (n == self.last_top + 2 and marker.title):
+            elif n != self.last_top + 1 and not (
+                marker.title and (n == self.last_top + 2 or (marker.heading and n > self.last_top))
+            ):
                 # "7." at the start of a wrapped line ("... under section\n7. This") is text.
                 return False
         elif style == "dec":
@@ -319,7 +323,8 @@ def _marker_for(line: str, numbering: _Numbering) -> _Marker | None:
     heading = md_level > 0
     m = _DOTTED.match(text) or _NUMBER.match(text)
     if m:
-        return _Marker("dec", m.group(1), title=_title_from(m.group(2), whole_line_heading=heading))
+        title = _title_from(m.group(2), whole_line_heading=heading)
+        return _Marker("dec", m.group(1), title=title, heading=heading)
     m = _PAREN_NUMBER.match(text)
     if m:
         return _Marker("pnum", m.group(1), paren=True, title=_title_from(m.group(2)))
@@ -367,7 +372,7 @@ def _units(body: str) -> list[_Unit]:
         if marker is None and prev_blank and _PLAIN_TITLE.match(stripped):
             numbering.pending_part = stripped
         prev_blank = False
-        prev_closed = stripped.endswith((".", ";", ":", "**"))
+        prev_closed = marker is not None or stripped.endswith((".", ";", ":", "**"))
         if marker is None:
             continue
         if marker.style == "md":

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import prompts
+from index.keyword import tokenize
 from index.models import Hit
 from index.retrieval import Retrieval, Retriever
 from plugin.errors import ModelError
@@ -28,6 +29,7 @@ _QUOTED = re.compile(r"\"([^\"]{3,})\"|“([^”]{3,})”|‘([^’]{8,})’")
 _MENTION = re.compile(r"<[@#!][^>]*>|@(?:here|channel|everyone)\b|@[A-Za-z0-9._-]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 _PROMPT_CLAUSE_CHARS = 700
+SECOND_QUOTE_MARGIN = 0.08
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,37 @@ def strip_unverified_quotes(summary: str, sources: Sequence[str]) -> str:
 
     cleaned = _QUOTED.sub(keep, summary)
     return " ".join(cleaned.split())
+
+
+def key_sentences(text: str, question: str, n: int = 2) -> str:
+    """The ``n`` sentences of a clause sharing most words with the question, in text order."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.;:])\s+", " ".join(text.split())) if s.strip()]
+    if len(sentences) <= n:
+        return " ".join(sentences)
+    wanted = set(tokenize(question))
+    scored = sorted(
+        range(len(sentences)),
+        key=lambda i: (-len(wanted & set(tokenize(sentences[i]))), i),
+    )[:n]
+    return " ".join(sentences[i] for i in sorted(scored))
+
+
+def supported(summary: str, sources: Sequence[str], question: str) -> bool:
+    """Does every number, and nearly every content word, of the summary occur in the sources?
+
+    A 135M-parameter model sometimes invents terms ("a 100% refund"); such a summary is
+    dropped rather than shown next to real clauses.
+    """
+    source_text = " ".join(sources) + " " + question
+    source_words = set(tokenize(source_text))
+    words = tokenize(summary)
+    if not words:
+        return False
+    numbers = re.findall(r"\d[\d,.]*", summary)
+    if any(num.rstrip(".,") not in source_text for num in numbers):
+        return False
+    known = sum(1 for w in words if w in source_words)
+    return known / len(words) >= 0.85
 
 
 def tidy_summary(raw: str, sources: Sequence[str], *, max_sentences: int = 2) -> str:
@@ -191,14 +224,16 @@ class AnswerService:
                 best = next((h for h in hits if h.chunk.doc in docs and not overlaps(h)), None)
                 if best is not None and len(chosen) < self.max_quotes:
                     chosen.append(best)
-        top = hits[0].score if hits else 0.0
-        for h in hits:
+        # Beyond the best hit, quote only clauses nearly as close to the question: a
+        # disclaimer quoted "for context" would only dilute the answer.
+        best_similarity = max((h.similarity for h in hits[:3]), default=0.0)
+        for h in hits[: self.max_quotes + 2]:
             if len(chosen) >= self.max_quotes:
                 break
             if h in chosen or overlaps(h):
                 continue
-            if chosen and h.score < 0.75 * top:
-                break
+            if chosen and h.similarity < best_similarity - SECOND_QUOTE_MARGIN:
+                continue
             chosen.append(h)
         chosen.sort(key=lambda h: hits.index(h))
         return [
@@ -237,17 +272,19 @@ class AnswerService:
                 n=i,
                 title=q.title,
                 section=q.section or "text",
-                text=q.text[:_PROMPT_CLAUSE_CHARS],
+                text=key_sentences(q.text, question)[:_PROMPT_CLAUSE_CHARS],
             )
-            for i, q in enumerate(quotes, 1)
+            for i, q in enumerate(quotes[:2], 1)
         )
         user = prompts.render("answer", clauses=clauses, question=question)
         try:
             raw = self.generator.generate(prompts.load("system"), user, max_tokens=self.max_tokens)
         except ModelError:
             return prompts.load("summary_unavailable"), False
-        summary = tidy_summary(raw, [q.text for q in quotes])
-        if not summary:
-            return "The quoted clauses below are the relevant text.", True
+        sources = [q.text for q in quotes]
+        summary = tidy_summary(raw, sources)
+        if not summary or not supported(summary, sources, question):
+            first = quotes[0]
+            return prompts.render("summary_rejected", title=first.title, section=first.section or "text"), True
         return summary, True
 

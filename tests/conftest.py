@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from index.chunking import chunk_document
+from index.indexer import Indexer
+from index.models import Document
+from index.retrieval import RetrievalConfig, Retriever
+from index.sources import load_scancode, scancode_license_dir
+from tests.fakes import HashEmbedder, MemoryStore
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def licensedb() -> Path:
+    return scancode_license_dir()
+
+
+def licensedb_docs(keys: Sequence[str]) -> list[Document]:
+    result = load_scancode(list(keys))
+    found = {d.key for d in result.documents}
+    missing = set(keys) - found
+    assert not missing, f"LicenseDB lacks {missing}"
+    return list(result.documents)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip("needs ../shared (the read-only corpus beside the project), absent on this machine")
+    return SHARED
+
+
+def chunks_of(doc: Document) -> dict[str, str]:
+    """section label -> chunk text, for assertions."""
+    return {c.section: c.text for c in chunk_document(doc)}
+
+
+@pytest.fixture
+def fake_retriever() -> Retriever:
+    """A retriever over a few real LicenseDB texts, with the hashing embedder and memory store."""
+    embedder = HashEmbedder()
+    store = MemoryStore()
+    docs = licensedb_docs(["llama-2-license-2023", "llama-3.1-license-2024", "gemma-tou-2025-03-24",
+                           "apache-2.0", "mit", "qwen-2024"])
+    Indexer(embedder, store).run(docs)
+    return Retriever(embedder, store, RetrievalConfig(min_similarity=0.45, min_similarity_named=0.1))
