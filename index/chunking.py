@@ -388,7 +388,7 @@ def _units(body: str) -> list[_Unit]:
             crumb = f"{md_heading} > {crumb}" if crumb else md_heading
         start = pos + len(line) - len(line.lstrip())
         units.append(_Unit(start, label, section_id, crumb))
-    for unit, nxt in zip(units, units[1:]):
+    for unit, nxt in zip(units, units[1:], strict=False):
         unit.end = nxt.start
     units[-1].end = len(body)
     if len(units) > 1:

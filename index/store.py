@@ -18,7 +18,7 @@ import numpy as np
 
 from index.embeddings import Vectors
 from index.errors import StoreError, StoreUnavailable
-from index.models import Chunk
+from index.models import Chunk, Kind
 
 DEFAULT_COLLECTION = "licensebot"
 _UPSERT_BATCH = 2000
@@ -66,7 +66,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
 
 
 def chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    kind = "discussion" if meta.get("kind") == "discussion" else "license"
+    kind: Kind = "discussion" if meta.get("kind") == "discussion" else "license"
     return Chunk(
         id=chunk_id,
         doc=str(meta.get("doc", "")),
@@ -121,9 +121,18 @@ class ChromaStore:
             raise StoreError("a Chroma path or server URL is needed")
         self.where = url or str(path)
         self.mode = "server" if url else "embedded"
-        self._client = _client(path, url)
+        self._path = path
+        self._url = url
+        # Connect lazily, and again after a failure, so a server that comes back is used
+        # without restarting the bot.
+        self._client: Any = None
         self._name = collection
         self._collection: Any = None
+
+    def _connected(self) -> Any:
+        if self._client is None:
+            self._client = _client(self._path, self._url)
+        return self._client
 
     def describe(self) -> str:
         return f"Chroma {self.mode} at {self.where}, collection '{self._name}'"
@@ -131,12 +140,15 @@ class ChromaStore:
     def _col(self) -> Any:
         if self._collection is None:
             try:
-                self._collection = self._client.get_or_create_collection(
+                self._collection = self._connected().get_or_create_collection(
                     self._name,
                     configuration={"hnsw": {"space": "cosine"}},
                     embedding_function=None,
                 )
+            except StoreError:
+                raise
             except Exception as exc:
+                self._client = None
                 raise StoreUnavailable(f"vector store unavailable at {self.where}: {exc}") from exc
         return self._collection
 
@@ -192,7 +204,7 @@ class ChromaStore:
         distances = result["distances"][0]
         return [
             (chunk_from(i, t, dict(m)), 1.0 - float(d))
-            for i, t, m, d in zip(ids, texts, metas, distances)
+            for i, t, m, d in zip(ids, texts, metas, distances, strict=True)
         ]
 
     def chunks(self) -> list[Chunk]:
@@ -209,7 +221,7 @@ class ChromaStore:
                 offset=offset,
             )
             ids = got["ids"]
-            for i, t, m in zip(ids, got["documents"], got["metadatas"]):
+            for i, t, m in zip(ids, got["documents"], got["metadatas"], strict=True):
                 out.append(chunk_from(i, t, dict(m)))
             if len(ids) < page:
                 break
@@ -247,12 +259,3 @@ class ChromaStore:
     def set_state(self, state: dict[str, Any]) -> None:
         col = self._col()
         self._call("save state", col.modify, metadata={"licensebot_state": json.dumps(state, sort_keys=True)})
-
-    def drop(self) -> None:
-        """Delete the whole collection (used by a full rebuild)."""
-        try:
-            self._client.delete_collection(self._name)
-        except Exception as exc:
-            if "does not exist" not in str(exc) and "not found" not in str(exc).lower():
-                raise StoreError(f"cannot delete the collection: {exc}") from exc
-        self._collection = None

@@ -23,7 +23,7 @@ from index.models import Hit
 from index.retrieval import Retrieval, Retriever
 from plugin.errors import ModelError
 from plugin.generate import Generator
-from plugin.question import clean_question
+from plugin.question import clean_question, tries_to_change_rules
 
 _QUOTED = re.compile(r"\"([^\"]{3,})\"|“([^”]{3,})”|‘([^’]{8,})’")
 _MENTION = re.compile(r"<[@#!][^>]*>|@(?:here|channel|everyone)\b|@[A-Za-z0-9._-]+")
@@ -170,7 +170,7 @@ class AnswerService:
             # "and what about Gemma?" names its license; "and for outputs?" borrows the thread's.
             search_text = f"{context[-1]} {question}"
         retrieval = self.retriever.search(search_text)
-        if not retrieval.confident:
+        if not retrieval.confident or tries_to_change_rules(question):
             return self._not_found(question, retrieval, started)
         quotes = self._select_quotes(retrieval)
         notes = self._version_notes(retrieval, quotes)

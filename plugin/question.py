@@ -13,6 +13,17 @@ _SLACK_USER = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
 _SLACK_SPECIAL = re.compile(r"<![^>]*>")
 _SPACES = re.compile(r"\s+")
+_INSTRUCTION_OVERRIDE = re.compile(
+    r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules?|prompts?|guidelines|above)\b"
+    r"|\b(system prompt|jailbreak|developer mode|you are now|pretend (?:to be|you are)|act as (?:a|an|my)\b)"
+    r"|\bsay (?:that )?the licen[cs]e (?:allows|permits) everything\b",
+    re.IGNORECASE,
+)
+
+
+def tries_to_change_rules(question: str) -> bool:
+    """A request to drop the bot's rules is not a license question; it gets "not found"."""
+    return bool(_INSTRUCTION_OVERRIDE.search(question))
 
 
 def clean_question(raw: str, *, max_chars: int) -> str:

@@ -56,7 +56,12 @@ class SourceConfig:
 
     @classmethod
     def resolve(
-        cls, settings: Settings, state: dict[str, Any], *, folders: Sequence[Path] = (), all_licenses: bool | None = None
+        cls,
+        settings: Settings,
+        state: dict[str, Any],
+        *,
+        folders: Sequence[Path] = (),
+        all_licenses: bool | None = None,
     ) -> SourceConfig:
         remembered = tuple(Path(p) for p in state.get("folders", []))
         merged: dict[str, Path] = {}

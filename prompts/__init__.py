@@ -3,11 +3,11 @@ and edited without touching code. Installed with the package (see pyproject.toml
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> str:
     """The text of ``prompts/<name>.txt`` without its final newline."""
     return resources.files(__name__).joinpath(f"{name}.txt").read_text("utf-8").rstrip("\n")

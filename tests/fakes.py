@@ -57,7 +57,7 @@ class MemoryStore:
 
     def upsert(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
         self._check()
-        for c, v in zip(chunks, vectors):
+        for c, v in zip(chunks, vectors, strict=True):
             self._chunks[c.id] = c
             self._vectors[c.id] = np.asarray(v, dtype=np.float32)
 

@@ -5,7 +5,6 @@ from index.keyword import BM25Index, tokenize
 from index.names import NameIndex, asks_about_discussions, load_aliases
 from index.retrieval import Retriever
 from tests.conftest import licensedb_docs
-from tests.fakes import HashEmbedder, MemoryStore
 
 TITLES = {
     "llama-2-license-2023": "Llama 2 Community License Agreement 2023",

@@ -10,9 +10,9 @@ from index.sources import load_folders, load_scancode, parse_document, read_sele
 
 def test_front_matter_fields_become_document_metadata(tmp_path: Path) -> None:
     raw = (
-        "---\nkey: acme-model-license\nname: ACME Model License 1.0\ncategory: Proprietary Free\n"
-        "owner: ACME\nhomepage_url: https://acme.example/license\n---\n\n1. Grant. You may use it.\n"
-    ).encode()
+        b"---\nkey: acme-model-license\nname: ACME Model License 1.0\ncategory: Proprietary Free\n"
+        b"owner: ACME\nhomepage_url: https://acme.example/license\n---\n\n1. Grant. You may use it.\n"
+    )
     doc = parse_document(raw, path=tmp_path / "x.md", source="x.md")
     assert (doc.key, doc.title, doc.kind, doc.category, doc.url, doc.owner) == (
         "acme-model-license", "ACME Model License 1.0", "license", "Proprietary Free",

@@ -1,0 +1,170 @@
+"""The real components together: MiniLM embeddings, Chroma (embedded and server) and the
+local GGUF model, on a small real subset of the ScanCode LicenseDB."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.embeddings import SentenceTransformerEmbedder
+from index.errors import StoreUnavailable
+from index.indexer import Indexer
+from index.retrieval import Retriever
+from index.sources import load_scancode
+from index.store import ChromaStore
+from plugin.answer import AnswerService
+from plugin.runtime import build_generator
+from plugin.settings import Settings
+from tests.integration.conftest import SMALL_SELECTION
+
+pytestmark = pytest.mark.integration
+
+
+def _docs():
+    return load_scancode(SMALL_SELECTION).documents
+
+
+def test_embeddings_are_normalised_and_semantic(embedder: SentenceTransformerEmbedder) -> None:
+    vectors = embedder.embed(["monthly active users", "number of users per month", "warranty disclaimer"])
+    assert vectors.shape == (3, 384)
+    norms = (vectors**2).sum(axis=1)
+    assert all(abs(n - 1.0) < 1e-3 for n in norms)
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
+
+
+def test_index_search_and_noop_reindex_in_embedded_chroma(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    store = ChromaStore(path=tmp_path / "chroma")
+    report = Indexer(embedder, store).run(_docs())
+    assert len(report.added) == len(SMALL_SELECTION) and report.chunks_embedded > 50
+    again = Indexer(embedder, store).run(_docs())
+    assert again.chunks_embedded == 0 and not again.changed_anything and again.unchanged == len(SMALL_SELECTION)
+
+    reopened = ChromaStore(path=tmp_path / "chroma")
+    assert reopened.count() == store.count()
+    result = Retriever(embedder, reopened).search(
+        "Do we need a license from Meta to use Llama 2 if we have more than 700 million monthly active users?"
+    )
+    assert result.confident
+    assert result.hits[0].chunk.doc == "llama-2-license-2023"
+    assert "700 million" in result.hits[0].chunk.text
+
+
+def test_removed_document_disappears(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+    store = ChromaStore(path=tmp_path / "chroma")
+    Indexer(embedder, store).run(_docs())
+    report = Indexer(embedder, store).run([d for d in _docs() if d.key != "mit"])
+    assert report.removed == ("mit",)
+    assert "mit" not in store.doc_hashes()
+
+
+def test_real_model_answers_with_the_right_clause_verbatim(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    store = ChromaStore(path=tmp_path / "chroma")
+    docs = {d.key: d for d in _docs()}
+    Indexer(embedder, store).run(list(docs.values()))
+    generator, info = build_generator(Settings.from_env({"HOME": str(tmp_path)}))
+    assert info.license == "apache-2.0"
+    service = AnswerService(Retriever(embedder, store), generator)
+    answer = service.ask("Does Google claim ownership of text we generate with Gemma?")
+    assert not answer.abstained and answer.answer.strip()
+    assert any("Google claims no rights in Outputs" in q.text for q in answer.quotes)
+    for q in answer.quotes:
+        assert docs[q.doc].body[q.start : q.end] == q.text
+    not_found = service.ask("What's the weather like in Paris today?")
+    assert not_found.abstained and not not_found.quotes
+
+
+def _licensebot(args: list[str], env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("LICENSEBOT_", "SLACK_"))} | env
+    return subprocess.run(
+        [sys.executable, "-m", "plugin.cli", *args],
+        env=full_env, capture_output=True, text=True, timeout=timeout, cwd=env["HOME"],
+    )
+
+
+def test_cli_ask_builds_the_index_on_first_use_and_prints_json(env: dict[str, str]) -> None:
+    proc = _licensebot(["ask", "--json", "If we fine-tune Llama 3.1 and publish the model, how must we name it?"], env)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out) >= {"question", "answer", "abstained", "quotes", "hits"}
+    assert out["abstained"] is False
+    assert len(out["hits"]) == 10
+    bodies = {d.key: d.body for d in _docs()}
+    for q in out["quotes"]:
+        assert bodies[q["doc"]][q["start"] : q["end"]] == q["text"]
+    assert any("at the beginning of any such AI model name" in q["text"] for q in out["quotes"])
+    assert "Building the license index" in proc.stderr
+
+    sources = _licensebot(["sources", "--json"], env)
+    listing = json.loads(sources.stdout)
+    assert listing["documents"] == len(SMALL_SELECTION) and listing["indexed_at"]
+
+    text = _licensebot(["ask", "--no-model", "What does the MIT license require in copies?"], env)
+    assert text.returncode == 0 and "MIT License" in text.stdout and "not legal advice" in text.stdout
+
+
+def test_cli_reports_a_chroma_server_that_is_down(env: dict[str, str]) -> None:
+    proc = _licensebot(["sources"], env | {"LICENSEBOT_CHROMA_URL": f"http://127.0.0.1:{_free_port()}"})
+    assert proc.returncode == 2
+    assert "vector store" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
+                break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise RuntimeError("chroma server did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_chroma_server_behaves_like_the_embedded_store(
+    chroma_server: str, embedder: SentenceTransformerEmbedder
+) -> None:
+    store = ChromaStore(url=chroma_server)
+    report = Indexer(embedder, store).run(_docs())
+    assert report.chunks_embedded > 50
+    assert Indexer(embedder, store).run(_docs()).chunks_embedded == 0
+    result = Retriever(embedder, store).search("What happens to our Apache 2.0 patent license if we sue?")
+    assert result.hits[0].chunk.doc == "apache-2.0"
+    assert any("patent litigation" in h.chunk.text for h in result.hits[:3])
+
+
+def test_store_unavailable_is_converted() -> None:
+    store = ChromaStore(url=f"http://127.0.0.1:{_free_port()}")
+    with pytest.raises(StoreUnavailable):
+        store.count()
