@@ -22,7 +22,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from index.models import Chunk, Document
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 """Bump when chunk boundaries or labels change, so existing indexes are rebuilt."""
 
 MAX_CHARS = 1400
