@@ -42,22 +42,20 @@ class Indexer:
         extra_state: dict[str, Any] | None = None,
     ) -> IndexReport:
         state = self.store.state()
-        layout_changed = any(state.get(k) != v for k, v in self._layout().items()) and bool(state)
-        existing = {} if layout_changed else self.store.doc_hashes()
+        hashes = self.store.doc_hashes()
+        layout_changed = bool(state) and any(state.get(k) != v for k, v in self._layout().items())
         if layout_changed:
             # Chunk boundaries or vectors from another model are not comparable: start over.
-            existing_keys = set(self.store.doc_hashes())
-            self.store.delete_docs(existing_keys)
-        else:
-            existing_keys = set(existing)
+            self.store.delete_docs(hashes)
+        existing_keys = set(hashes)
 
         wanted = {d.key: d for d in documents}
         # A file that failed to parse keeps its previous version serving.
         protected = {Path(f.path).stem for f in failures}
         added = [d for k, d in wanted.items() if k not in existing_keys]
-        changed = [d for k, d in wanted.items() if k in existing and existing[k] != d.sha256]
-        if layout_changed:
-            changed = [d for k, d in wanted.items() if k in existing_keys]
+        changed = [
+            d for k, d in wanted.items() if k in existing_keys and (layout_changed or hashes[k] != d.sha256)
+        ]
         removed = sorted(k for k in existing_keys if k not in wanted and k not in protected)
 
         todo = added + changed

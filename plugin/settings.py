@@ -118,8 +118,10 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: Path | None = None) -> Settings:
         source = dict(os.environ if env is None else env)
+        # The real environment reads ./.env; an explicit mapping (tests) only a given file.
+        use_dotenv = env is None or dotenv is not None
         dotenv_path = dotenv if dotenv is not None else Path.cwd() / ".env"
-        merged = {**read_dotenv(dotenv_path), **source} if env is None or dotenv else source
+        merged = {**read_dotenv(dotenv_path), **source} if use_dotenv else source
         folders = tuple(
             Path(p).expanduser()
             for p in merged.get("LICENSEBOT_FOLDERS", "").split(os.pathsep)
