@@ -131,8 +131,22 @@ def supported(summary: str, sources: Sequence[str], question: str) -> bool:
     return known / len(words) >= 0.85
 
 
+_OFF_TASK = re.compile(
+    r"rewrit|plain english|this (?:sentence|text)|legal (?:document|text)|i'?m sorry|i am sorry|"
+    r"as an ai|\b(\w+)(?:,? \1\b){2,}",
+    re.IGNORECASE,
+)
+
+
+def _off_task(summary: str) -> bool:
+    """Echoes of the instructions, apologies, stutters, a question back, or a rule change."""
+    return bool(_OFF_TASK.search(summary)) or summary.rstrip().endswith("?") or tries_to_change_rules(summary)
+
+
 def tidy_summary(raw: str, sources: Sequence[str], *, max_sentences: int = 2) -> str:
-    text = _MENTION.sub("", raw)
+    # Small models sometimes repeat the instruction line before answering; drop that paragraph.
+    paragraphs = [p for p in re.split(r"\n\s*\n", raw) if not re.search(r"rewrite in plain english", p, re.I)]
+    text = _MENTION.sub("", " ".join(paragraphs))
     text = text.replace("<", "‹").replace(">", "›")
     text = strip_unverified_quotes(text, sources)
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
@@ -266,24 +280,17 @@ class AnswerService:
     def _summarise(self, question: str, quotes: Sequence[Quote]) -> tuple[str, bool]:
         if self.generator is None:
             return prompts.load("summary_unavailable"), False
-        clauses = "\n".join(
-            prompts.render(
-                "clause",
-                n=i,
-                title=q.title,
-                section=q.section or "text",
-                text=key_sentences(q.text, question)[:_PROMPT_CLAUSE_CHARS],
-            )
-            for i, q in enumerate(quotes[:2], 1)
-        )
-        user = prompts.render("answer", clauses=clauses, question=question)
+        # A 135M model summarises one sentence faithfully and several sentences badly, so it
+        # gets the sentence of the best clause that shares most words with the question.
+        clause = key_sentences(quotes[0].text, question, 1)[:_PROMPT_CLAUSE_CHARS]
+        user = prompts.render("answer", clause=clause, question=question)
         try:
             raw = self.generator.generate(prompts.load("system"), user, max_tokens=self.max_tokens)
         except ModelError:
             return prompts.load("summary_unavailable"), False
         sources = [q.text for q in quotes]
         summary = tidy_summary(raw, sources)
-        if not summary or not supported(summary, sources, question):
+        if not summary or not supported(summary, sources, question) or _off_task(summary):
             first = quotes[0]
             return prompts.render("summary_rejected", title=first.title, section=first.section or "text"), True
         return summary, True
