@@ -77,6 +77,16 @@ class Retriever:
     def documents(self) -> dict[str, str]:
         return dict(self._kinds)
 
+    def chunks_of(self, docs: Collection[str]) -> list[Chunk]:
+        """Chunks of the given documents, in document order (for clause lookups)."""
+        wanted = set(docs)
+        chunks = [c for c in self._bm25.chunks if c.doc in wanted]
+        return sorted(chunks, key=lambda c: (c.doc, c.start))
+
+    def categories(self) -> dict[str, tuple[str, str]]:
+        """doc -> (kind, category)."""
+        return {c.doc: (c.kind, c.category) for c in self._bm25.chunks}
+
     def names(self, question: str) -> NameMatch:
         return self._names.find(question)
 

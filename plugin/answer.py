@@ -42,6 +42,7 @@ class Quote:
     end: int
     url: str
     kind: str = "license"
+    section_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,7 @@ class Answer:
             "answer": self.answer,
             "abstained": self.abstained,
             "quotes": [
-                {k: v for k, v in asdict(q).items() if k != "kind"} | {"kind": q.kind}
-                for q in self.quotes
+                asdict(q) for q in self.quotes
             ],
             "hits": [
                 {"doc": h.chunk.doc, "section": h.chunk.section, "text": h.chunk.text, "score": round(h.score, 6)}
@@ -260,6 +260,7 @@ class AnswerService:
                 end=h.chunk.end,
                 url=h.chunk.url,
                 kind=h.chunk.kind,
+                section_id=h.chunk.section_id,
             )
             for h in chosen
         ]

@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sources", help="what is indexed: documents, chunks, last index time")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("serve", help="run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
+
     p = sub.add_parser("eval", help="measure retrieval and answer quality on a JSONL question set")
     p.add_argument("--questions", type=Path, required=True, metavar="FILE")
     p.add_argument("--json", action="store_true", help="end with one JSON object of the metrics")
@@ -188,7 +190,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "eval": cmd_eval}
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+
+    from plugin.slack.server import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    serve(settings)
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "eval": cmd_eval, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,6 +34,9 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     ("SLACK_BOT_TOKEN", "", "Slack bot token (xoxb-...), secret."),
     ("SLACK_APP_TOKEN", "", "Slack app-level token (xapp-...) for Socket Mode, secret."),
     ("SLACK_SIGNING_SECRET", "", "Slack signing secret for HTTP mode, secret."),
+    ("SLACK_API_URL", "(slack.com)", "Slack Web API base URL (GovSlack, or a local fake in tests)."),
+    ("LICENSEBOT_HOST", "127.0.0.1", "HTTP mode: address to listen on."),
+    ("LICENSEBOT_PORT", "3000", "HTTP mode: port to listen on."),
 )
 
 
@@ -110,6 +113,9 @@ class Settings:
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
+    slack_api_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 3000
 
     @property
     def chroma_path(self) -> Path:
@@ -150,6 +156,9 @@ class Settings:
             slack_bot_token=merged.get("SLACK_BOT_TOKEN", "").strip(),
             slack_app_token=merged.get("SLACK_APP_TOKEN", "").strip(),
             slack_signing_secret=merged.get("SLACK_SIGNING_SECRET", "").strip(),
+            slack_api_url=merged.get("SLACK_API_URL", "").strip(),
+            host=merged.get("LICENSEBOT_HOST", "").strip() or "127.0.0.1",
+            port=_int(merged, "LICENSEBOT_PORT", 3000, 1, 65535),
         )
 
     def public(self) -> dict[str, str]:
@@ -157,7 +166,7 @@ class Settings:
         out: dict[str, str] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name.startswith("slack_"):
+            if f.name in ("slack_bot_token", "slack_app_token", "slack_signing_secret"):
                 out[f.name] = "set" if value else "not set"
             elif isinstance(value, (tuple, frozenset)):
                 out[f.name] = ", ".join(str(v) for v in sorted(value, key=str))

@@ -1,0 +1,63 @@
+"""What the Slack listeners need, built once per process and passed to every register()."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.errors import LicenseIndexError, StoreUnavailable
+from index.indexer import Progress
+from index.models import IndexReport
+from plugin.answer import Answer, AnswerService
+from plugin.errors import BadQuestion, LicensebotError
+from plugin.guard import ModelInfo
+from plugin.settings import Settings
+from plugin.slack.blocks import answer_blocks, answer_fallback, text_blocks
+from plugin.slack.dedupe import SeenEvents
+from plugin.slack.feedback import FeedbackStore
+
+log = logging.getLogger("licensebot.slack")
+
+UNAVAILABLE = "The license index is unavailable right now; please try again in a few minutes."
+APOLOGY = "Sorry, something went wrong while answering. The team has been told; please try again later."
+
+
+@dataclass
+class SlackDeps:
+    settings: Settings
+    service: AnswerService
+    feedback: FeedbackStore
+    reindex: Callable[[Progress], IndexReport]
+    status: Callable[[], dict[str, Any]]
+    model: ModelInfo | None = None
+    seen: SeenEvents = field(default_factory=SeenEvents)
+    reindex_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.settings.admins
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    blocks: list[dict[str, Any]]
+    answered: bool
+
+
+def answer_reply(deps: SlackDeps, question: str, context: list[str] | None = None) -> Reply:
+    """Answer and render; every failure becomes a friendly message, never exception text."""
+    try:
+        answer: Answer = deps.service.ask(question, context=context or [])
+    except BadQuestion as exc:
+        return Reply(str(exc), text_blocks(str(exc)), False)
+    except StoreUnavailable:
+        log.exception("vector store unavailable")
+        return Reply(UNAVAILABLE, text_blocks(UNAVAILABLE), False)
+    except (LicensebotError, LicenseIndexError):
+        log.exception("answering failed")
+        return Reply(APOLOGY, text_blocks(APOLOGY), False)
+    key = deps.feedback.record_answer(answer)
+    return Reply(answer_fallback(answer), answer_blocks(answer, feedback_id=key), True)

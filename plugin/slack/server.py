@@ -1,0 +1,89 @@
+"""`licensebot serve`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on /slack/events."""
+
+from __future__ import annotations
+
+import logging
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt import App
+
+from index.indexer import Progress
+from index.models import IndexReport
+from plugin.generate import LlamaCppGenerator
+from plugin.runtime import SourceConfig, build_embedder, build_generator, build_service, build_store, run_index
+from plugin.settings import Settings
+from plugin.slack.app import create_app
+from plugin.slack.deps import SlackDeps
+from plugin.slack.feedback import FeedbackStore
+
+log = logging.getLogger("licensebot.slack")
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        log.debug("%s - %s", self.address_string(), format % args)
+
+
+def build_deps(settings: Settings) -> SlackDeps:
+    """Load the model and the index once; every request shares them."""
+    generator, info = build_generator(settings)
+    if isinstance(generator, LlamaCppGenerator):
+        generator.load()
+    store = build_store(settings)
+    embedder = build_embedder(settings)
+    if store.count() == 0:
+        log.info("index is empty; building the default index")
+        run_index(settings, embedder, store, SourceConfig.resolve(settings, {}))
+    service = build_service(settings, embedder, store, generator)
+
+    def reindex(progress: Progress) -> IndexReport:
+        sources = SourceConfig.resolve(settings, store.state())
+        report = run_index(settings, embedder, store, sources, progress=progress)
+        service.retriever.refresh(force=True)
+        return report
+
+    def status() -> dict[str, Any]:
+        service.retriever.refresh()
+        state = store.state()
+        return {
+            "documents": len(service.retriever.documents),
+            "chunks": store.count(),
+            "indexed_at": state.get("indexed_at", ""),
+        }
+
+    return SlackDeps(
+        settings=settings,
+        service=service,
+        feedback=FeedbackStore(settings.data_dir / "feedback.sqlite3"),
+        reindex=reindex,
+        status=status,
+        model=info,
+    )
+
+
+def http_server(app: App, host: str, port: int) -> WSGIServer:
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    handler = SlackRequestHandler(app, path="/slack/events")
+    return make_server(host, port, handler, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+
+
+def serve(settings: Settings) -> None:
+    socket_mode = bool(settings.slack_app_token)
+    deps = build_deps(settings)
+    app = create_app(deps, http_mode=not socket_mode)
+    if socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        log.info("starting in Socket Mode")
+        SocketModeHandler(app, settings.slack_app_token).start()
+        return
+    server = http_server(app, settings.host, settings.port)
+    log.info("listening on http://%s:%d/slack/events", settings.host, settings.port)
+    server.serve_forever()

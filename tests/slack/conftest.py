@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index.indexer import Progress
+from index.models import IndexReport, SourceFailure
+from index.retrieval import Retriever
+from plugin.answer import AnswerService
+from plugin.settings import Settings
+from plugin.slack.deps import SlackDeps
+from plugin.slack.feedback import FeedbackStore
+from tests.fakes import FakeGenerator
+from tests.slack.fake_slack import FakeSlack
+
+SECRET = "test-signing-secret"
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    slack = FakeSlack().start()
+    yield slack
+    slack.stop()
+
+
+@pytest.fixture
+def deps(tmp_path: Path, fake_retriever: Retriever, fake_slack: FakeSlack) -> SlackDeps:
+    settings = Settings.from_env({
+        "LICENSEBOT_DATA_DIR": str(tmp_path),
+        "LICENSEBOT_ADMINS": "UADMIN",
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake_slack.url + "/api/",
+    })
+    service = AnswerService(fake_retriever, FakeGenerator("Patent licenses terminate when litigation is filed."))
+
+    def reindex(progress: Progress) -> IndexReport:
+        progress("embedding", 1, 2)
+        progress("embedding", 2, 2)
+        return IndexReport(
+            added=("new-license",), unchanged=5, failures=(SourceFailure("/docs/broken.md", "not UTF-8 text"),)
+        )
+
+    return SlackDeps(
+        settings=settings,
+        service=service,
+        feedback=FeedbackStore(tmp_path / "feedback.sqlite3"),
+        reindex=reindex,
+        status=lambda: {"documents": 6, "chunks": 120, "indexed_at": "2026-11-22T10:00:00Z"},
+    )

@@ -1,0 +1,142 @@
+"""The real Bolt app over HTTP on loopback: signed requests in, calls to a fake Slack Web API out."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import pytest
+
+from plugin.errors import ConfigError
+from plugin.slack.app import create_app
+from plugin.slack.deps import SlackDeps
+from plugin.slack.server import http_server
+from tests.slack.conftest import SECRET
+from tests.slack.fake_slack import FakeSlack
+
+
+class Bot:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def post(self, body: str, content_type: str, *, secret: str = SECRET, age: int = 0,
+             headers: dict[str, str] | None = None) -> tuple[int, str, float]:
+        ts = str(int(time.time()) - age)
+        sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+        req = urllib.request.Request(self.url, data=body.encode(), method="POST", headers={
+            "content-type": content_type, "x-slack-request-timestamp": ts, "x-slack-signature": sig,
+            **(headers or {}),
+        })
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, resp.read().decode(), time.perf_counter() - started
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(), time.perf_counter() - started
+
+    def event(self, event: dict, event_id: str = "Ev1", **kw) -> tuple[int, str, float]:  # type: ignore[type-arg]
+        body = json.dumps({"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event_id": event_id,
+                           "event_time": int(time.time()), "event": event})
+        return self.post(body, "application/json", **kw)
+
+    def command(self, text: str, user: str, response_url: str) -> tuple[int, str, float]:
+        body = urlencode({"command": "/license", "text": text, "user_id": user, "channel_id": "C1",
+                          "team_id": "T1", "response_url": response_url, "trigger_id": "x"})
+        return self.post(body, "application/x-www-form-urlencoded")
+
+
+@pytest.fixture
+def bot(deps: SlackDeps) -> Iterator[Bot]:
+    app = create_app(deps)
+    server = http_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Bot(f"http://127.0.0.1:{server.server_address[1]}/slack/events")
+    server.shutdown()
+    server.server_close()
+
+
+MENTION = {"type": "app_mention", "user": "U1", "channel": "C1", "ts": "1700000000.000100",
+           "text": "<@UBOT> What does Apache 2.0 say about patent litigation?"}
+
+
+def test_mention_is_answered_in_its_thread_once(bot: Bot, fake_slack: FakeSlack) -> None:
+    status, _, seconds = bot.event(MENTION)
+    assert status == 200 and seconds < 1.0
+    post = fake_slack.wait_for("chat.postMessage")[0]
+    assert post["channel"] == "C1" and post["thread_ts"] == MENTION["ts"]
+    assert any("Apache License 2.0" in json.dumps(b) for b in post["blocks"])
+    assert post["text"]
+    assert fake_slack.wait_for("reactions.add")[0]["name"] == "hourglass_flowing_sand"
+    fake_slack.wait_for("reactions.remove")
+    # Slack retries the same event: no second answer.
+    status, _, _ = bot.event(MENTION, headers={"x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"})
+    assert status == 200
+    time.sleep(0.5)
+    assert len(fake_slack.called("chat.postMessage")) == 1
+
+
+def test_direct_message_is_answered_without_a_thread(bot: Bot, fake_slack: FakeSlack) -> None:
+    dm = {"type": "message", "channel_type": "im", "user": "U1", "channel": "D1", "ts": "1700000001.000100",
+          "text": "What does the MIT license require?"}
+    assert bot.event(dm, event_id="Ev2")[0] == 200
+    post = fake_slack.wait_for("chat.postMessage")[0]
+    assert post["channel"] == "D1" and "thread_ts" not in post
+
+
+def test_bot_messages_are_ignored(bot: Bot, fake_slack: FakeSlack) -> None:
+    own = {"type": "message", "channel_type": "im", "bot_id": "BBOT", "user": "UBOT", "channel": "D1",
+           "ts": "1700000002.000100", "text": "an answer"}
+    assert bot.event(own, event_id="Ev3")[0] == 200
+    time.sleep(0.5)
+    assert fake_slack.called("chat.postMessage") == []
+
+
+def test_bad_signature_and_replayed_timestamp_are_rejected(bot: Bot, fake_slack: FakeSlack) -> None:
+    assert bot.event(MENTION, event_id="Ev4", secret="wrong")[0] == 401
+    assert bot.event(MENTION, event_id="Ev5", age=6 * 60)[0] == 401
+    time.sleep(0.3)
+    assert fake_slack.called("chat.postMessage") == []
+
+
+def test_slash_command_acks_fast_then_answers_privately(bot: Bot, fake_slack: FakeSlack) -> None:
+    status, body, seconds = bot.command("What does Apache 2.0 say about patent litigation?", "U1",
+                                        fake_slack.url + "/response/1")
+    assert status == 200 and seconds < 0.5
+    assert "Searching" in body
+    reply = fake_slack.wait_for("/response/1")[0]
+    assert reply["response_type"] == "ephemeral" and reply["blocks"]
+
+
+def test_admin_commands(bot: Bot, fake_slack: FakeSlack) -> None:
+    status, body, _ = bot.command("reindex", "UOTHER", fake_slack.url + "/response/2")
+    assert status == 200 and "for licensebot admins" in body
+    status, body, _ = bot.command("reindex", "UADMIN", fake_slack.url + "/response/3")
+    assert status == 200 and "Reindexing" in body
+    started = fake_slack.wait_for("chat.postMessage")[0]
+    assert "Reindex started" in started["text"]
+    updates = fake_slack.wait_for("chat.update", 2)
+    assert all(u["ts"] == "1000.000100" or u["ts"] for u in updates)
+    final = updates[-1]["text"]
+    assert "1 added" in final and "broken.md" in final and "not UTF-8" in final
+
+
+def test_help_is_immediate(bot: Bot, fake_slack: FakeSlack) -> None:
+    status, body, _ = bot.command("help", "U1", fake_slack.url + "/response/4")
+    assert status == 200 and "/license lookup" in body
+
+
+def test_rejected_token_is_a_clear_start_up_error(deps: SlackDeps, fake_slack: FakeSlack) -> None:
+    fake_slack.fail_auth = True
+    with pytest.raises(ConfigError, match="invalid_auth"):
+        create_app(deps)
+    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
+        create_app(replace(deps, settings=replace(deps.settings, slack_bot_token="")))
