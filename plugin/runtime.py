@@ -64,8 +64,11 @@ class SourceConfig:
         all_licenses: bool | None = None,
     ) -> SourceConfig:
         remembered = tuple(Path(p) for p in state.get("folders", []))
+        # Threads saved from Slack with the "Add to license knowledge base" shortcut.
+        saved = settings.data_dir / "slack-discussions"
+        from_slack = (saved,) if saved.is_dir() else ()
         merged: dict[str, Path] = {}
-        for p in (*settings.folders, *remembered, *folders):
+        for p in (*settings.folders, *remembered, *folders, *from_slack):
             merged.setdefault(str(p.resolve()), p.resolve())
         use_all = bool(state.get("all_licenses", False)) if all_licenses is None else all_licenses
         return cls(all_licenses=use_all, folders=tuple(merged.values()))

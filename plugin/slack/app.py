@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from plugin.errors import ConfigError
 from plugin.slack.deps import SlackDeps
-from plugin.slack.listeners import actions, commands, events
+from plugin.slack.listeners import actions, commands, events, shortcuts
 
 log = logging.getLogger("licensebot.slack")
 
@@ -57,4 +57,5 @@ def create_app(deps: SlackDeps, *, http_mode: bool = True) -> App:
     events.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)
+    shortcuts.register(app, deps)
     return app

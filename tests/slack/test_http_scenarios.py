@@ -140,3 +140,48 @@ def test_rejected_token_is_a_clear_start_up_error(deps: SlackDeps, fake_slack: F
         create_app(deps)
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
         create_app(replace(deps, settings=replace(deps.settings, slack_bot_token="")))
+
+
+def _shortcut(bot: Bot, user: str, fake_slack: FakeSlack) -> tuple[int, str, float]:
+    payload = {"type": "message_action", "callback_id": "add_to_license_kb", "trigger_id": "t",
+               "team": {"id": "T1"}, "user": {"id": user}, "channel": {"id": "C1"},
+               "message": {"type": "message", "user": "U1", "ts": "1700000500.000100", "text": "Is MNPL ok for demos?"},
+               "response_url": fake_slack.url + "/response/shortcut"}
+    return bot.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def test_shortcut_saves_the_thread_as_a_discussion(bot: Bot, fake_slack: FakeSlack, deps: SlackDeps) -> None:
+    fake_slack.responses["conversations.replies"] = {"ok": True, "messages": [
+        {"user": "U1", "ts": "1700000500.000100", "text": "Is MNPL ok for demos?"},
+        {"user": "U2", "ts": "1700000501.000100", "text": "<@U1> only in non-production settings, says Legal"},
+    ]}
+    fake_slack.responses["chat.getPermalink"] = {"ok": True, "permalink": "https://acme.slack.com/archives/C1/p1"}
+    assert _shortcut(bot, "UOTHER", fake_slack)[0] == 200
+    refusal = fake_slack.wait_for("/response/shortcut")[0]
+    assert "for licensebot admins" in refusal["text"]
+
+    assert _shortcut(bot, "UADMIN", fake_slack)[0] == 200
+    done = fake_slack.wait_for("/response/shortcut", 2)[1]
+    assert "knowledge base" in done["text"]
+    saved = list((deps.settings.data_dir / "slack-discussions").glob("*.md"))
+    assert len(saved) == 1
+    from index.sources import parse_document
+
+    doc = parse_document(saved[0].read_bytes(), path=saved[0], source="slack")
+    assert doc.kind == "discussion" and doc.url == "https://acme.slack.com/archives/C1/p1"
+    assert "U2: @U1 only in non-production settings" in doc.body
+
+
+def test_follow_up_in_a_thread_uses_the_earlier_question(bot: Bot, fake_slack: FakeSlack) -> None:
+    fake_slack.responses["conversations.replies"] = {"ok": True, "messages": [
+        {"user": "U1", "ts": "1700000600.000100",
+         "text": "<@UBOT> Do we need a license from Meta to use Llama 2 above 700 million monthly active users?"},
+        {"bot_id": "BBOT", "ts": "1700000601.000100", "text": "an answer"},
+        {"user": "U1", "ts": "1700000602.000100", "text": "<@UBOT> and who decides whether to grant it?"},
+    ]}
+    follow = {"type": "app_mention", "user": "U1", "channel": "C1", "ts": "1700000602.000100",
+              "thread_ts": "1700000600.000100", "text": "<@UBOT> and who decides whether to grant it?"}
+    assert bot.event(follow, event_id="Ev9")[0] == 200
+    post = fake_slack.wait_for("chat.postMessage")[0]
+    assert post["thread_ts"] == "1700000600.000100"
+    assert "Llama 2" in json.dumps(post["blocks"])

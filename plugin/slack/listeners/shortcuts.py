@@ -1,0 +1,87 @@
+"""Message shortcut "Add to license knowledge base" (admins): index a message or its thread
+as a discussion excerpt, with a permalink back to Slack."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from index.errors import LicenseIndexError
+from plugin.slack.deps import UNAVAILABLE, SlackDeps, log
+from plugin.slack.listeners.commands import ADMIN_ONLY
+
+CALLBACK_ID = "add_to_license_kb"
+_USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
+
+
+def slack_folder(deps: SlackDeps) -> Path:
+    return deps.settings.data_dir / "slack-discussions"
+
+
+def thread_document(channel: str, messages: list[dict[str, Any]], permalink: str) -> tuple[str, str]:
+    """(key, file text) for a thread: front matter marking it a discussion, then one line per message."""
+    first = messages[0]
+    key = f"slack-{channel}-{first.get('ts', '0').replace('.', '-')}".lower()
+    lines = []
+    for m in messages:
+        text = _USER.sub(lambda u: "@" + (u.group(2) or u.group(1)), m.get("text", "")).strip()
+        if text:
+            lines.append(f"{m.get('user') or m.get('username') or 'someone'}: {text}")
+    title_words = " ".join(lines[0].split(": ", 1)[-1].split()[:8]) if lines else "Slack thread"
+    front = (
+        "---\n"
+        f"key: {key}\n"
+        f"name: 'Slack thread: {title_words.replace(chr(39), chr(39) * 2)}'\n"
+        "kind: discussion\n"
+        "category: Discussion\n"
+        f"homepage_url: {permalink}\n"
+        "---\n"
+    )
+    return key, front + "\n".join(lines) + "\n"
+
+
+def add_to_knowledge_base(deps: SlackDeps, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    channel = body["channel"]["id"]
+    message = body["message"]
+    thread_ts = message.get("thread_ts") or message["ts"]
+    try:
+        replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=200)
+        messages = replies.get("messages") or [message]
+        permalink = client.chat_getPermalink(channel=channel, message_ts=thread_ts).get("permalink", "")
+    except SlackApiError as exc:
+        log.warning("could not read the thread: %s", exc.response.get("error"))
+        respond(text="I could not read that thread; is the bot a member of the channel?", response_type="ephemeral")
+        return
+    key, text = thread_document(channel, messages, str(permalink))
+    folder = slack_folder(deps)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{key}.md").write_text(text, "utf-8")
+    try:
+        report = deps.reindex(lambda stage, done, total: None)
+    except LicenseIndexError:
+        log.exception("indexing the thread failed")
+        respond(text="Saved the thread, but " + UNAVAILABLE[0].lower() + UNAVAILABLE[1:], response_type="ephemeral")
+        return
+    state = "added" if key in report.added else "updated" if key in report.changed else "already indexed"
+    respond(text=f"Thread {state} in the knowledge base as `{key}` (a discussion excerpt).", response_type="ephemeral")
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    def ack_shortcut(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        user = body.get("user", {}).get("id", "")
+        if not deps.is_admin(user):
+            log.warning("non-admin %s tried the knowledge-base shortcut", user)
+            respond(text=ADMIN_ONLY.format(cmd="add to knowledge base").replace("`/license ", "`"),
+                    response_type="ephemeral")
+
+    def work(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        if deps.is_admin(body.get("user", {}).get("id", "")):
+            add_to_knowledge_base(deps, body, client, respond)
+
+    app.shortcut(CALLBACK_ID)(ack=ack_shortcut, lazy=[work])
