@@ -9,8 +9,10 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from plugin.errors import ConfigError
+from plugin.settings import Settings
 from plugin.slack.deps import SlackDeps
 from plugin.slack.listeners import actions, commands, events, shortcuts
 
@@ -19,17 +21,24 @@ log = logging.getLogger("licensebot.slack")
 
 def web_client(token: str, api_url: str = "") -> WebClient:
     base = api_url.rstrip("/") + "/" if api_url else WebClient.BASE_URL
-    return WebClient(token=token, base_url=base)
+    client = WebClient(token=token, base_url=base)
+    # HTTP 429 with Retry-After: wait and retry instead of losing the answer.
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    return client
 
 
-def create_app(deps: SlackDeps, *, http_mode: bool = True) -> App:
-    settings = deps.settings
-    api_url = settings.slack_api_url
+def check_slack_settings(settings: Settings, *, http_mode: bool) -> None:
+    """Fail before loading anything heavy when a required Slack secret is missing."""
     if not settings.slack_bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set; create the app from deploy/ and copy its bot token")
     if http_mode and not settings.slack_signing_secret:
         raise ConfigError("SLACK_SIGNING_SECRET is needed in HTTP mode (Basic Information > Signing Secret)")
-    client = web_client(settings.slack_bot_token, api_url)
+
+
+def create_app(deps: SlackDeps, *, http_mode: bool = True) -> App:
+    settings = deps.settings
+    check_slack_settings(settings, http_mode=http_mode)
+    client = web_client(settings.slack_bot_token, settings.slack_api_url)
     try:
         client.auth_test()
     except SlackApiError as exc:

@@ -14,7 +14,7 @@ from index.models import IndexReport
 from plugin.generate import LlamaCppGenerator
 from plugin.runtime import SourceConfig, build_embedder, build_generator, build_service, build_store, run_index
 from plugin.settings import Settings
-from plugin.slack.app import create_app
+from plugin.slack.app import check_slack_settings, create_app
 from plugin.slack.deps import SlackDeps
 from plugin.slack.feedback import FeedbackStore
 
@@ -76,6 +76,7 @@ def http_server(app: App, host: str, port: int) -> WSGIServer:
 
 def serve(settings: Settings) -> None:
     socket_mode = bool(settings.slack_app_token)
+    check_slack_settings(settings, http_mode=not socket_mode)
     deps = build_deps(settings)
     app = create_app(deps, http_mode=not socket_mode)
     if socket_mode:

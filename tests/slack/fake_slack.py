@@ -34,8 +34,13 @@ class FakeSlack:
                             params[key] = json.loads(params[key])
                 method = self.path.rsplit("/", 1)[-1] if self.path.startswith("/api/") else self.path
                 body = fake.handle(method, params)
+                status = int(body.pop("__status__", 200)) if isinstance(body, dict) else 200
+                if status == 429:
+                    body = {"ok": False, "error": "ratelimited"}
                 data = json.dumps(body).encode()
-                self.send_response(200)
+                self.send_response(status)
+                if status == 429:
+                    self.send_header("retry-after", "1")
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
                 self.end_headers()

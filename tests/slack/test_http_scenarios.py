@@ -185,3 +185,20 @@ def test_follow_up_in_a_thread_uses_the_earlier_question(bot: Bot, fake_slack: F
     post = fake_slack.wait_for("chat.postMessage")[0]
     assert post["thread_ts"] == "1700000600.000100"
     assert "Llama 2" in json.dumps(post["blocks"])
+
+
+def test_rate_limited_post_is_retried_not_lost(bot: Bot, fake_slack: FakeSlack) -> None:
+    original = fake_slack.handle
+    limited = {"count": 0}
+
+    def handle(method: str, params: dict) -> dict:  # type: ignore[type-arg]
+        if method == "chat.postMessage" and limited["count"] == 0:
+            limited["count"] += 1
+            fake_slack.calls.append((method + ":429", params))
+            return {"__status__": 429}
+        return original(method, params)
+
+    fake_slack.handle = handle  # type: ignore[method-assign]
+    assert bot.event(MENTION, event_id="Ev429")[0] == 200
+    posts = fake_slack.wait_for("chat.postMessage", timeout=20)
+    assert len(posts) == 1 and len(fake_slack.called("chat.postMessage:429")) == 1
