@@ -39,7 +39,7 @@ def default_model_path() -> Path:
 class SentenceTransformerEmbedder:
     """sentence-transformers on the CPU, batched and normalised."""
 
-    def __init__(self, model_path: Path | None = None, *, batch_size: int = 64) -> None:
+    def __init__(self, model_path: Path | None = None, *, batch_size: int = 64, call_size: int = 512) -> None:
         path = model_path or default_model_path()
         if not Path(path).exists():
             raise EmbeddingError(f"embedding model folder not found: {path}")
@@ -56,13 +56,16 @@ class SentenceTransformerEmbedder:
         dim = self._model.get_embedding_dimension()
         self.dim = int(dim) if dim else 384
         self.batch_size = batch_size
+        # sentence-transformers sorts each call's texts by length before batching, so large calls
+        # waste less on padding; progress is reported per call.
+        self.call_size = call_size
 
     def embed(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         out: list[Vectors] = []
-        for i in range(0, len(texts), self.batch_size):
-            batch = list(texts[i : i + self.batch_size])
+        for i in range(0, len(texts), self.call_size):
+            batch = list(texts[i : i + self.call_size])
             try:
                 vectors = self._model.encode(
                     batch,

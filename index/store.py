@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
+import chromadb
 import numpy as np
+from chromadb.config import Settings as ChromaSettings
 
 from index.embeddings import Vectors
 from index.errors import StoreError, StoreUnavailable
@@ -86,12 +88,7 @@ def chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
 
 
 def _client(path: Path | None, url: str | None) -> Any:
-    try:
-        import chromadb
-        from chromadb.config import Settings
-    except ImportError as exc:  # pragma: no cover - chromadb is a hard dependency
-        raise StoreUnavailable("chromadb is not installed") from exc
-    settings = Settings(anonymized_telemetry=False)
+    settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if url:
             parsed = urlparse(url)

@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sources", help="what is indexed: documents, chunks, last index time")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("bench", help="measure indexing, retrieval, answer and ack speed and memory here")
+    p.add_argument("--quick", action="store_true", help="skip indexing the whole LicenseDB")
+    p.add_argument("--json", action="store_true", help="end with one JSON object of the results")
+
     p = sub.add_parser("serve", help="run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
 
     p = sub.add_parser("eval", help="measure retrieval and answer quality on a JSONL question set")
@@ -190,6 +194,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from plugin.bench import run
+
+    out = sys.stderr if args.json else sys.stdout
+    results = run(settings, quick=args.quick, log=lambda line: print(line, file=out))
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import logging
 
@@ -200,7 +214,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "eval": cmd_eval, "serve": cmd_serve}
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "eval": cmd_eval, "serve": cmd_serve,
+            "bench": cmd_bench}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

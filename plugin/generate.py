@@ -49,6 +49,23 @@ class LlamaCppGenerator:
         except Exception as exc:
             raise ModelError(f"cannot load the model {self.path.name}: {exc}") from exc
 
+    def time_to_first_token(self, system: str, user: str) -> float:
+        """Seconds until the first streamed token (for benchmarks)."""
+        import time
+
+        with self._lock:
+            self._load_locked()
+            started = time.perf_counter()
+            stream = self._llm.create_chat_completion(
+                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                max_tokens=8,
+                temperature=0.0,
+                stream=True,
+            )
+            for _chunk in stream:
+                return time.perf_counter() - started
+        return 0.0
+
     def generate(self, system: str, user: str, *, max_tokens: int = 96) -> str:
         with self._lock:
             self._load_locked()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,9 +36,23 @@ class SlackDeps:
     model: ModelInfo | None = None
     seen: SeenEvents = field(default_factory=SeenEvents)
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Answers and reindexes run here, not on Bolt's listener threads: a queue of slow answers
+    # must never hold up the 3-second acknowledgement of the next request.
+    worker: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="licensebot-work")
+    )
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.admins
+
+    def submit(self, fn: Callable[[], object]) -> Future[None]:
+        def run() -> None:
+            try:
+                fn()
+            except Exception:
+                log.exception("background work failed")
+
+        return self.worker.submit(run)
 
 
 @dataclass(frozen=True)

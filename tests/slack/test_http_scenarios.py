@@ -62,6 +62,7 @@ def bot(deps: SlackDeps) -> Iterator[Bot]:
     yield Bot(f"http://127.0.0.1:{server.server_address[1]}/slack/events")
     server.shutdown()
     server.server_close()
+    deps.worker.shutdown(wait=True, cancel_futures=True)
 
 
 MENTION = {"type": "app_mention", "user": "U1", "channel": "C1", "ts": "1700000000.000100",
@@ -123,10 +124,20 @@ def test_admin_commands(bot: Bot, fake_slack: FakeSlack) -> None:
     assert status == 200 and "Reindexing" in body
     started = fake_slack.wait_for("chat.postMessage")[0]
     assert "Reindex started" in started["text"]
-    updates = fake_slack.wait_for("chat.update", 2)
-    assert all(u["ts"] == "1000.000100" or u["ts"] for u in updates)
+    deadline = time.time() + 15
+    while not any("finished" in u["text"] for u in fake_slack.called("chat.update")) and time.time() < deadline:
+        time.sleep(0.05)
+    updates = fake_slack.called("chat.update")
+    assert {u["ts"] for u in updates} == {started_ts(fake_slack)}, "one progress message, edited in place"
+    assert any("Reindexing" in u["text"] for u in updates[:-1])
     final = updates[-1]["text"]
     assert "1 added" in final and "broken.md" in final and "not UTF-8" in final
+
+
+def started_ts(fake_slack: FakeSlack) -> str:
+    """The ts the fake gave the first chat.postMessage (it numbers calls from 1001)."""
+    index = next(i for i, (m, _) in enumerate(fake_slack.calls) if m == "chat.postMessage")
+    return f"{1001 + index}.000100"
 
 
 def test_help_is_immediate(bot: Bot, fake_slack: FakeSlack) -> None:
@@ -202,3 +213,23 @@ def test_rate_limited_post_is_retried_not_lost(bot: Bot, fake_slack: FakeSlack) 
     assert bot.event(MENTION, event_id="Ev429")[0] == 200
     posts = fake_slack.wait_for("chat.postMessage", timeout=20)
     assert len(posts) == 1 and len(fake_slack.called("chat.postMessage:429")) == 1
+
+
+class SlowGenerator:
+    name = "slow"
+
+    def generate(self, system: str, user: str, *, max_tokens: int = 96) -> str:
+        time.sleep(1.0)
+        return "Patent licenses terminate when litigation is filed."
+
+
+def test_acks_stay_fast_while_answers_queue(bot: Bot, fake_slack: FakeSlack, deps: SlackDeps) -> None:
+    deps.service.generator = SlowGenerator()
+    times = []
+    for i in range(15):
+        status, body, seconds = bot.command("What does Apache 2.0 say about patent litigation?", "U1",
+                                            fake_slack.url + f"/response/q{i}")
+        assert status == 200 and "Searching" in body
+        times.append(seconds)
+    assert max(times) < 1.0, times
+    fake_slack.wait_for("/response/q0", timeout=20)

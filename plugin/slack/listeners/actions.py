@@ -23,6 +23,6 @@ def record_vote(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None
 def register(app: App, deps: SlackDeps) -> None:
     def on_vote(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        record_vote(deps, body, respond)
+        deps.submit(lambda: record_vote(deps, body, respond))
 
     app.action(re.compile("^(" + "|".join(VOTES) + ")$"))(on_vote)

@@ -190,11 +190,9 @@ def _update(client: WebClient, channel: str, ts: str, text: str) -> None:
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    def ack_license(body: dict[str, Any], ack: Ack) -> None:
+    def on_license(body: dict[str, Any], ack: Ack, respond: Respond, client: WebClient) -> None:
         ack_command(deps, body, ack)
+        deps.submit(lambda: run_command(deps, body, respond, client))
 
-    def license_work(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        run_command(deps, body, respond, client)
-
-    app.command("/license")(ack=ack_license, lazy=[license_work])
+    app.command("/license")(on_license)
 

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from plugin.slack.deps import APOLOGY, SlackDeps, answer_reply, log
+from plugin.slack.listeners.home import publish_home
 
 WORKING = "hourglass_flowing_sand"
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -73,26 +74,23 @@ def answer_event(deps: SlackDeps, client: WebClient, event: dict[str, Any], *, i
         _react(client, WORKING, channel, ts, add=False)
 
 
-def _ack(ack: Ack) -> None:
-    ack()
-
-
 def register(app: App, deps: SlackDeps) -> None:
-    def on_mention(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-        if is_from_a_bot(event):
-            return
-        answer_event(deps, client, event, in_thread=True, bot_user=context.get("bot_user_id") or "")
+    def on_mention(ack: Ack, event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+        ack()
+        if not is_from_a_bot(event):
+            bot_user = context.get("bot_user_id") or ""
+            deps.submit(lambda: answer_event(deps, client, event, in_thread=True, bot_user=bot_user))
 
-    def on_message(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-        if event.get("channel_type") != "im" or is_from_a_bot(event) or event.get("subtype"):
-            return
-        answer_event(deps, client, event, in_thread=False, bot_user=context.get("bot_user_id") or "")
+    def on_message(ack: Ack, event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+        ack()
+        if event.get("channel_type") == "im" and not is_from_a_bot(event) and not event.get("subtype"):
+            bot_user = context.get("bot_user_id") or ""
+            deps.submit(lambda: answer_event(deps, client, event, in_thread=False, bot_user=bot_user))
 
-    def on_home(event: dict[str, Any], client: WebClient) -> None:
-        from plugin.slack.listeners.home import publish_home
+    def on_home(ack: Ack, event: dict[str, Any], client: WebClient) -> None:
+        ack()
+        deps.submit(lambda: publish_home(deps, client, event["user"]))
 
-        publish_home(deps, client, event["user"])
-
-    app.event("app_mention")(ack=_ack, lazy=[on_mention])
-    app.event("message")(ack=_ack, lazy=[on_message])
-    app.event("app_home_opened")(ack=_ack, lazy=[on_home])
+    app.event("app_mention")(on_mention)
+    app.event("message")(on_message)
+    app.event("app_home_opened")(on_home)

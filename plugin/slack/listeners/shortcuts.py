@@ -13,9 +13,9 @@ from slack_sdk.errors import SlackApiError
 
 from index.errors import LicenseIndexError
 from plugin.slack.deps import UNAVAILABLE, SlackDeps, log
-from plugin.slack.listeners.commands import ADMIN_ONLY
 
 CALLBACK_ID = "add_to_license_kb"
+NOT_ADMIN = "Sorry, adding to the knowledge base is for licensebot admins."
 _USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 
 
@@ -72,16 +72,13 @@ def add_to_knowledge_base(deps: SlackDeps, body: dict[str, Any], client: WebClie
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    def ack_shortcut(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def on_shortcut(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         user = body.get("user", {}).get("id", "")
         if not deps.is_admin(user):
             log.warning("non-admin %s tried the knowledge-base shortcut", user)
-            respond(text=ADMIN_ONLY.format(cmd="add to knowledge base").replace("`/license ", "`"),
-                    response_type="ephemeral")
+            deps.submit(lambda: respond(text=NOT_ADMIN, response_type="ephemeral"))
+            return
+        deps.submit(lambda: add_to_knowledge_base(deps, body, client, respond))
 
-    def work(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        if deps.is_admin(body.get("user", {}).get("id", "")):
-            add_to_knowledge_base(deps, body, client, respond)
-
-    app.shortcut(CALLBACK_ID)(ack=ack_shortcut, lazy=[work])
+    app.shortcut(CALLBACK_ID)(on_shortcut)

@@ -1,0 +1,189 @@
+"""`licensebot bench`: indexing, retrieval, answer and Slack-ack speed, and peak memory, measured
+on this machine with the real components. Numbers are reported, never asserted."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import resource
+import shutil
+import statistics
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import prompts
+from plugin.answer import key_sentences
+from plugin.generate import LlamaCppGenerator
+from plugin.runtime import SourceConfig, build_embedder, build_generator, build_service, build_store, run_index
+from plugin.settings import Settings
+
+QUESTIONS = [
+    "Can we use Llama 3.1 outputs to train our own model?",
+    "Do we need a license from Meta above 700 million monthly active users?",
+    "Does offering Gemma through an API count as distribution?",
+    "What happens to the Apache 2.0 patent license if we sue a contributor?",
+    "Does the AGPL require sharing source code with network users?",
+    "What must be included in copies of MIT-licensed software?",
+    "At how many monthly active users does the Qwen license require permission?",
+    "Must OpenRAIL-M use restrictions be passed on to downstream users?",
+    "Can Google restrict our use of Gemma remotely?",
+    "Which courts handle disputes under the Llama 2 license?",
+]
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - started
+
+
+class _SlackStub:
+    """Just enough of the Slack Web API (auth.test, ok for the rest) to start the real Bolt app."""
+
+    def __init__(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return
+
+            def do_POST(self) -> None:  # noqa: N802
+                self.rfile.read(int(self.headers.get("content-length", 0) or 0))
+                body = {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "ts": "1.0"}
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def _no_reindex(progress: Any) -> Any:
+    raise RuntimeError("the benchmark does not reindex through Slack")
+
+
+def _ack_latencies(settings: Settings, service: Any, n: int) -> list[float]:
+    from plugin.slack.app import create_app
+    from plugin.slack.deps import SlackDeps
+    from plugin.slack.feedback import FeedbackStore
+    from plugin.slack.server import http_server
+
+    stub = _SlackStub()
+    secret = "bench-secret"
+    slack_settings = replace(settings, slack_bot_token="xoxb-bench", slack_signing_secret=secret,
+                             slack_api_url=stub.url)
+    deps = SlackDeps(settings=slack_settings, service=service,
+                     feedback=FeedbackStore(settings.data_dir / "bench-feedback.sqlite3"),
+                     reindex=_no_reindex,
+                     status=lambda: {"documents": 0, "chunks": 0, "indexed_at": ""})
+    server = http_server(create_app(deps), "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/slack/events"
+    out = []
+    for i in range(n):
+        body = urlencode({"command": "/license", "text": QUESTIONS[i % len(QUESTIONS)], "user_id": "U1",
+                          "channel_id": "C1", "team_id": "T1", "response_url": stub.url + "response",
+                          "trigger_id": "t"})
+        ts = str(int(time.time()))
+        sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+        req = urllib.request.Request(url, data=body.encode(), method="POST", headers={
+            "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": ts,
+            "x-slack-signature": sig})
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                resp.read()
+        except urllib.error.HTTPError as exc:
+            raise RuntimeError(f"the Slack app answered {exc.code}: {exc.read()[:200]!r}") from exc
+        out.append(time.perf_counter() - started)
+        time.sleep(0.05)
+    # Let the queued answers finish before the index they read is torn down.
+    deps.worker.shutdown(wait=True)
+    server.shutdown()
+    return out
+
+
+def run(settings: Settings, *, quick: bool, log: Callable[[str], None]) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    # A scratch folder under the data dir, emptied at the start of each run. (Deleting it at
+    # the end would pull files from under Chroma's still-open client.)
+    tmp = settings.data_dir / "bench"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    local = replace(settings, data_dir=Path(tmp) / "default", chroma_url="", collection="bench")
+    embedder = build_embedder(local)
+    store = build_store(local)
+    sources = SourceConfig(all_licenses=False, folders=())
+    report, seconds = _timed(lambda: run_index(local, embedder, store, sources))
+    results["index_default_s"] = round(seconds, 2)
+    results["index_default_chunks"] = store.count()
+    results["index_default_chunks_per_s"] = round(report.chunks_embedded / seconds, 1)
+    log(f"index default corpus: {seconds:.1f} s, {store.count()} chunks")
+    _, noop = _timed(lambda: run_index(local, embedder, store, sources))
+    results["index_noop_s"] = round(noop, 2)
+    log(f"no-op reindex: {noop:.2f} s")
+
+    generator, _info = build_generator(local)
+    service = build_service(local, embedder, store, generator)
+    service.retriever.search(QUESTIONS[0])  # build the keyword index and warm up
+    retrieval = []
+    for q in QUESTIONS * 3:
+        started = time.perf_counter()
+        service.retriever.search(q)
+        retrieval.append(time.perf_counter() - started)
+    results["retrieval_p50_ms"] = round(statistics.median(retrieval) * 1000, 1)
+    results["retrieval_p95_ms"] = round(_pct(retrieval, 0.95) * 1000, 1)
+    log(f"retrieval p50 {results['retrieval_p50_ms']} ms, p95 {results['retrieval_p95_ms']} ms")
+
+    if isinstance(generator, LlamaCppGenerator):
+        generator.load()
+        hits = service.retriever.search(QUESTIONS[0]).hits
+        clause = key_sentences(hits[0].chunk.text, QUESTIONS[0], 1)
+        user = prompts.render("answer", question=QUESTIONS[0], clause=clause)
+        results["ttft_s"] = round(generator.time_to_first_token(prompts.load("system"), user), 3)
+    answers = []
+    for q in QUESTIONS:
+        started = time.perf_counter()
+        service.ask(q)
+        answers.append(time.perf_counter() - started)
+    results["answer_p50_s"] = round(statistics.median(answers), 3)
+    results["answer_p95_s"] = round(_pct(answers, 0.95), 3)
+    log(f"answer p50 {results['answer_p50_s']} s, p95 {results['answer_p95_s']} s, "
+        f"first token {results.get('ttft_s')} s")
+
+    acks = _ack_latencies(local, service, 30)
+    results["ack_p50_ms"] = round(statistics.median(acks) * 1000, 1)
+    results["ack_p99_ms"] = round(_pct(acks, 0.99) * 1000, 1)
+    log(f"slash-command ack p50 {results['ack_p50_ms']} ms, p99 {results['ack_p99_ms']} ms")
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    log(f"peak RSS (model, index and Slack app in one process): {results['peak_rss_mb']} MB")
+
+    if quick:
+        results["index_all_s"] = None
+    else:
+        everything = replace(local, data_dir=Path(tmp) / "all")
+        all_store = build_store(everything)
+        report, seconds = _timed(
+            lambda: run_index(everything, embedder, all_store, SourceConfig(all_licenses=True, folders=()))
+        )
+        results["index_all_s"] = round(seconds, 1)
+        results["index_all_chunks"] = all_store.count()
+        results["index_all_chunks_per_s"] = round(report.chunks_embedded / seconds, 1)
+        log(f"index whole LicenseDB: {seconds:.0f} s, {all_store.count()} chunks")
+    return results

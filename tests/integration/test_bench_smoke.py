@@ -1,0 +1,29 @@
+"""`licensebot bench --quick` runs end to end (a smoke test: numbers are reported, not asserted)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+KEYS = {"index_default_s", "index_all_s", "index_noop_s", "retrieval_p50_ms", "retrieval_p95_ms",
+        "answer_p50_s", "answer_p95_s", "ack_p99_ms", "peak_rss_mb"}
+
+
+def test_bench_quick_prints_the_documented_json(tmp_path: Path, selection_file: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LICENSEBOT_", "SLACK_"))}
+    env |= {"HOME": str(tmp_path), "LICENSEBOT_DATA_DIR": str(tmp_path / "data"),
+            "LICENSEBOT_SELECTION": str(selection_file)}
+    proc = subprocess.run([sys.executable, "-m", "plugin.cli", "bench", "--quick", "--json"], env=env,
+                          capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert KEYS <= set(results)
+    assert results["index_all_s"] is None
+    assert results["index_default_chunks"] > 50 and results["peak_rss_mb"] > 0
