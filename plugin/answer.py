@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import prompts
 from index.keyword import tokenize
-from index.models import Hit
+from index.models import Chunk, Hit
 from index.retrieval import Retrieval, Retriever
 from plugin.errors import ModelError
 from plugin.generate import Generator
@@ -30,6 +30,7 @@ _MENTION = re.compile(r"<[@#!][^>]*>|@(?:here|channel|everyone)\b|@[A-Za-z0-9._-
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 _PROMPT_CLAUSE_CHARS = 700
 SECOND_QUOTE_MARGIN = 0.08
+MAX_MERGED_QUOTE = 2800
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,35 @@ def tidy_summary(raw: str, sources: Sequence[str], *, max_sentences: int = 2) ->
     return text if len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 else ""
 
 
+def quote_of(chunk: Chunk) -> Quote:
+    return Quote(
+        doc=chunk.doc,
+        title=chunk.title,
+        section=chunk.section,
+        text=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        url=chunk.url,
+        kind=chunk.kind,
+        section_id=chunk.section_id,
+    )
+
+
+def widen(q: Quote, chunk: Chunk) -> Quote | None:
+    """The union of a quote and an overlapping chunk of the same document: still an exact span
+    ``body[start:end]``, since both are. None if it would be too long to show."""
+    start, end = min(q.start, chunk.start), max(q.end, chunk.end)
+    if (start, end) == (q.start, q.end) or end - start > MAX_MERGED_QUOTE:
+        return None
+    if chunk.start < q.start:
+        text = chunk.text + q.text[chunk.end - q.start :] if chunk.end < q.end else chunk.text
+    else:
+        text = q.text + chunk.text[q.end - chunk.start :]
+    first, last = (chunk, q) if chunk.start < q.start else (q, chunk)
+    section = first.section if first.section == last.section else f"{first.section} to {last.section}"
+    return replace(q, start=start, end=end, text=text, section=section)
+
+
 class AnswerService:
     def __init__(
         self,
@@ -223,47 +253,39 @@ class AnswerService:
 
     def _select_quotes(self, retrieval: Retrieval) -> list[Quote]:
         hits = list(retrieval.hits)
-        chosen: list[Hit] = []
+        quotes: list[Quote] = []
 
-        def overlaps(h: Hit) -> bool:
-            return any(
-                c.chunk.doc == h.chunk.doc and c.chunk.start < h.chunk.end and h.chunk.start < c.chunk.end
-                for c in chosen
-            )
+        def place(chunk: Chunk) -> None:
+            """Quote a chunk, or widen the quote it overlaps (the two parts of a long clause)."""
+            for i, q in enumerate(quotes):
+                if q.doc == chunk.doc and q.start < chunk.end and chunk.start < q.end:
+                    quotes[i] = widen(q, chunk) or q
+                    return
+            if len(quotes) < self.max_quotes:
+                quotes.append(quote_of(chunk))
 
         # A question naming several licenses ("did 3.1 change Llama 2's rule?") quotes each.
         named = [m.docs for m in retrieval.named.mentions if len(m.docs) == 1]
         if len(named) > 1:
             for docs in named:
-                best = next((h for h in hits if h.chunk.doc in docs and not overlaps(h)), None)
-                if best is not None and len(chosen) < self.max_quotes:
-                    chosen.append(best)
+                best = next((h for h in hits if h.chunk.doc in docs), None)
+                if best is not None:
+                    place(best.chunk)
         # Beyond the best hit, quote only clauses nearly as close to the question: a
         # disclaimer quoted "for context" would only dilute the answer.
         best_similarity = max((h.similarity for h in hits[:3]), default=0.0)
         for h in hits[: self.max_quotes + 2]:
-            if len(chosen) >= self.max_quotes:
-                break
-            if h in chosen or overlaps(h):
+            if quotes and h.similarity < best_similarity - SECOND_QUOTE_MARGIN:
                 continue
-            if chosen and h.similarity < best_similarity - SECOND_QUOTE_MARGIN:
-                continue
-            chosen.append(h)
-        chosen.sort(key=lambda h: hits.index(h))
-        return [
-            Quote(
-                doc=h.chunk.doc,
-                title=h.chunk.title,
-                section=h.chunk.section,
-                text=h.chunk.text,
-                start=h.chunk.start,
-                end=h.chunk.end,
-                url=h.chunk.url,
-                kind=h.chunk.kind,
-                section_id=h.chunk.section_id,
+            place(h.chunk)
+
+        def rank(q: Quote) -> int:
+            return next(
+                (i for i, h in enumerate(hits) if h.chunk.doc == q.doc and q.start <= h.chunk.start < q.end),
+                len(hits),
             )
-            for h in chosen
-        ]
+
+        return sorted(quotes, key=rank)
 
     @staticmethod
     def _version_notes(retrieval: Retrieval, quotes: Sequence[Quote]) -> list[str]:

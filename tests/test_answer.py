@@ -186,3 +186,20 @@ def test_injection_inside_an_indexed_discussion_cannot_steer_the_answer() -> Non
     for q in answer.quotes:
         if q.doc == "hostile-thread":
             assert hostile.body[q.start : q.end] == q.text and q.kind == "discussion"
+
+
+def test_overlapping_parts_of_a_long_clause_merge_into_one_exact_quote() -> None:
+    from index.chunking import chunk_document
+    from plugin.answer import quote_of, widen
+
+    doc = licensedb_docs(["gpl-3.0"])[0]
+    chunks = chunk_document(doc)
+    pairs = [(a, b) for a, b in zip(chunks, chunks[1:], strict=False) if b.start < a.end]
+    assert pairs, "GPL-3.0 has long sections split into overlapping parts"
+    for a, b in pairs:
+        for first, second in ((a, b), (b, a)):
+            merged = widen(quote_of(first), second)
+            assert merged is not None
+            assert (merged.start, merged.end) == (a.start, b.end)
+            assert doc.body[merged.start : merged.end] == merged.text
+    assert widen(quote_of(a), a) is None
