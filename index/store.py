@@ -256,3 +256,22 @@ class ChromaStore:
     def set_state(self, state: dict[str, Any]) -> None:
         col = self._col()
         self._call("save state", col.modify, metadata={"licensebot_state": json.dumps(state, sort_keys=True)})
+
+    def sample_with_vectors(self, n: int) -> tuple[list[Chunk], Vectors]:
+        """Up to ``n`` stored chunks with their vectors (benchmarks build smaller indexes from it)."""
+        chunks: list[Chunk] = []
+        vectors: list[Any] = []
+        while len(chunks) < n:
+            got = self._call(
+                "read vectors",
+                self._col().get,
+                include=["documents", "metadatas", "embeddings"],
+                limit=min(5000, n - len(chunks)),
+                offset=len(chunks),
+            )
+            if not got["ids"]:
+                break
+            rows = zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            chunks.extend(chunk_from(i, t, dict(m)) for i, t, m in rows)
+            vectors.extend(got["embeddings"])
+        return chunks, np.asarray(vectors, dtype=np.float32)

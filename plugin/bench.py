@@ -187,3 +187,47 @@ def run(settings: Settings, *, quick: bool, log: Callable[[str], None]) -> dict[
         results["index_all_chunks_per_s"] = round(report.chunks_embedded / seconds, 1)
         log(f"index whole LicenseDB: {seconds:.0f} s, {all_store.count()} chunks")
     return results
+
+
+def scaling(settings: Settings, *, log: Callable[[str], None]) -> dict[str, Any]:
+    """How cost grows: indexing time against documents, retrieval latency against index size.
+
+    Retrieval sizes are cut from the current index (run `licensebot index --all` first for the
+    30k point), reusing its vectors, so only search time is measured.
+    """
+    from index.indexer import Indexer
+    from index.retrieval import Retriever
+    from index.sources import load_scancode
+    from index.store import ChromaStore
+
+    tmp = settings.data_dir / "bench-scaling"
+    shutil.rmtree(tmp, ignore_errors=True)
+    embedder = build_embedder(settings)
+    indexing = []
+    all_docs = sorted(load_scancode(None).documents, key=lambda d: d.key)
+    for n in (10, 100, 300):
+        store = ChromaStore(path=tmp / f"index-{n}")
+        docs = all_docs[:: max(1, len(all_docs) // n)][:n]
+        report, seconds = _timed(lambda: Indexer(embedder, store).run(docs))  # noqa: B023 - called at once
+        indexing.append({"documents": n, "chunks": store.count(), "seconds": round(seconds, 1),
+                         "chunks_per_s": round(report.chunks_embedded / seconds, 1)})
+        log(f"indexing {n} documents: {store.count()} chunks in {seconds:.1f} s")
+    source = build_store(settings)
+    chunks, vectors = source.sample_with_vectors(40_000)
+    retrieval = []
+    for size in (100, 1_000, 10_000, 30_000):
+        if size > len(chunks):
+            break
+        store = ChromaStore(path=tmp / f"search-{size}")
+        store.upsert(chunks[:size], vectors[:size])
+        retriever = Retriever(embedder, store)
+        retriever.search(QUESTIONS[0])
+        times = []
+        for q in QUESTIONS * 3:
+            started = time.perf_counter()
+            retriever.search(q)
+            times.append(time.perf_counter() - started)
+        retrieval.append({"chunks": size, "p50_ms": round(statistics.median(times) * 1000, 1),
+                          "p95_ms": round(_pct(times, 0.95) * 1000, 1)})
+        log(f"retrieval over {size} chunks: p50 {retrieval[-1]['p50_ms']} ms")
+    return {"indexing": indexing, "retrieval": retrieval}

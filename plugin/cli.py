@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="measure indexing, retrieval, answer and ack speed and memory here")
     p.add_argument("--quick", action="store_true", help="skip indexing the whole LicenseDB")
+    p.add_argument("--scaling", action="store_true",
+                   help="instead: indexing time against documents, retrieval latency against index size")
     p.add_argument("--json", action="store_true", help="end with one JSON object of the results")
 
     p = sub.add_parser("serve", help="run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
@@ -195,10 +197,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from plugin.bench import run
+    from plugin.bench import run, scaling
 
     out = sys.stderr if args.json else sys.stdout
-    results = run(settings, quick=args.quick, log=lambda line: print(line, file=out))
+    if args.scaling:
+        results = scaling(settings, log=lambda line: print(line, file=out))
+    else:
+        results = run(settings, quick=args.quick, log=lambda line: print(line, file=out))
     if args.json:
         print(json.dumps(results))
     return 0
