@@ -101,9 +101,43 @@ def strip_unverified_quotes(summary: str, sources: Sequence[str]) -> str:
     return " ".join(cleaned.split())
 
 
+_ABBREVIATIONS = frozenset("e.g i.e etc inc ltd co no nos sec art vs cf approx u.s".split())
+
+
+def sentences_of(text: str) -> list[str]:
+    """Split clause text at sentence ends, but not after "e.g." or inside parentheses."""
+    flat = " ".join(text.split())
+    out: list[str] = []
+    start = 0
+    for m in re.finditer(r"[.;:]\s+", flat):
+        piece = flat[start : m.start() + 1]
+        last_word = piece.rstrip(".;:").rsplit(" ", 1)[-1].lstrip("(").lower()
+        if piece.count("(") > piece.count(")") or last_word in _ABBREVIATIONS or len(last_word) == 1:
+            continue
+        out.append(piece.strip())
+        start = m.end()
+    if flat[start:].strip():
+        out.append(flat[start:].strip())
+    # Fold fragments ("3. Grant of Patent License.", "(i)") into a neighbouring sentence.
+    merged: list[str] = []
+    carry = ""
+    for sentence in out:
+        if carry:
+            sentence, carry = f"{carry} {sentence}", ""
+        if len(sentence) >= 40:
+            merged.append(sentence)
+        elif merged:
+            merged[-1] = f"{merged[-1]} {sentence}"
+        else:
+            carry = sentence
+    if carry:
+        merged.append(carry)
+    return merged
+
+
 def key_sentences(text: str, question: str, n: int = 2) -> str:
     """The ``n`` sentences of a clause sharing most words with the question, in text order."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.;:])\s+", " ".join(text.split())) if s.strip()]
+    sentences = sentences_of(text)
     if len(sentences) <= n:
         return " ".join(sentences)
     wanted = set(tokenize(question))
@@ -114,6 +148,10 @@ def key_sentences(text: str, question: str, n: int = 2) -> str:
     return " ".join(sentences[i] for i in sorted(scored))
 
 
+# Plain-English connecting words a faithful restatement may use that a clause may not contain.
+_PLAIN_WORDS = frozenset(tokenize("cannot yes allowed permitted required need needs provide use offer include"))
+
+
 def supported(summary: str, sources: Sequence[str], question: str) -> bool:
     """Does every number, and nearly every content word, of the summary occur in the sources?
 
@@ -121,7 +159,7 @@ def supported(summary: str, sources: Sequence[str], question: str) -> bool:
     dropped rather than shown next to real clauses.
     """
     source_text = " ".join(sources) + " " + question
-    source_words = set(tokenize(source_text))
+    source_words = set(tokenize(source_text)) | _PLAIN_WORDS
     words = tokenize(summary)
     if not words:
         return False
@@ -153,8 +191,10 @@ def tidy_summary(raw: str, sources: Sequence[str], *, max_sentences: int = 2) ->
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     text = " ".join(sentences[:max_sentences])
     text = re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
-    # A dangling fragment ("The license says.") is worse than nothing.
-    return text if len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 else ""
+    # A list marker copied from the clause ("- ", "b. ") is not part of the summary.
+    text = re.sub(r"^(?:[-*•]|\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-z]|[ivx]{1,4})[.)])\s+", "", text)
+    # A dangling fragment ("The license says.", a bare heading) is worse than nothing.
+    return text if len(re.findall(r"[A-Za-z]{2,}", text)) >= 6 else ""
 
 
 def quote_of(chunk: Chunk) -> Quote:

@@ -128,7 +128,8 @@ def test_support_check() -> None:
     assert supported("You must request a license from Meta above 700 million users.", src, "q")
     assert not supported("You must pay 5 dollars.", src, "q")
     assert tidy_summary("Yes.", src) == ""
-    assert tidy_summary("One. Two three four. Five six seven. Eight.", src) == "One. Two three four."
+    two = tidy_summary("One two three. Four five six seven. Eight nine ten. Eleven.", src)
+    assert two == "One two three. Four five six seven."
 
 
 @pytest.mark.parametrize(
@@ -203,3 +204,32 @@ def test_overlapping_parts_of_a_long_clause_merge_into_one_exact_quote() -> None
             assert (merged.start, merged.end) == (a.start, b.end)
             assert doc.body[merged.start : merged.end] == merged.text
     assert widen(quote_of(a), a) is None
+
+
+def test_sentences_are_not_cut_after_abbreviations_or_inside_parentheses() -> None:
+    from plugin.answer import key_sentences, sentences_of
+
+    clause = (
+        "You shall only use the Models for testing. You shall not supply the Models in the course of a "
+        "commercial activity, including through a hosted service (e.g. SaaS, cloud instances, etc.), or "
+        "behind a software layer. Nothing else in this agreement limits the research use of the Models."
+    )
+    parts = sentences_of(clause)
+    assert len(parts) == 3 and parts[1].startswith("You shall not supply") and parts[1].endswith("layer.")
+    assert key_sentences(clause, "May we offer it as SaaS?", 1) == parts[1]
+
+
+def test_a_heading_fragment_joins_the_sentence_after_it() -> None:
+    from plugin.answer import sentences_of
+
+    parts = sentences_of("3. Grant of Patent License. Subject to the terms of this License, each Contributor grants.")
+    assert parts == ["3. Grant of Patent License. Subject to the terms of this License, each Contributor grants."]
+
+
+def test_list_markers_and_bare_headings_are_not_summaries() -> None:
+    src = ["b. Subject to Meta's ownership, you are and will be the owner of such derivative works."]
+    assert tidy_summary("b. Subject to Meta's ownership, you are the owner of derivative works.", src).startswith(
+        "Subject to"
+    )
+    assert tidy_summary("- No, you cannot supply the model as a hosted service.", src).startswith("No, you")
+    assert tidy_summary("3. Grant of Patent License.", src) == ""
