@@ -112,3 +112,25 @@ def test_lookup_tells_versions_from_sections(deps: SlackDeps) -> None:
     clause = commands.lookup_text(deps, "llama 3.1 1.b.i")
     assert "Llama 3.1" in clause.splitlines()[0] and "Built with Llama" in clause
     assert "§4(d)" in commands.lookup_text(deps, "apache-2.0 4(d)")
+
+
+def test_a_failure_replaces_searching_with_an_apology(deps: SlackDeps) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret internal detail")
+
+    deps.service.ask = broken  # type: ignore[method-assign]
+    respond = Recorder()
+    commands.run_command(deps, {"text": "What about MIT?", "user_id": "U1"}, respond, None)  # type: ignore[arg-type]
+    assert "Sorry" in respond.calls[0]["text"] and "secret" not in respond.calls[0]["text"]
+
+
+def test_index_down_gives_a_try_again_reply(deps: SlackDeps) -> None:
+    from index.errors import StoreUnavailable
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise StoreUnavailable("connection refused at 10.0.0.5:8000")
+
+    deps.service.ask = down  # type: ignore[method-assign]
+    respond = Recorder()
+    commands.run_command(deps, {"text": "What about MIT?", "user_id": "U1"}, respond, None)  # type: ignore[arg-type]
+    assert "unavailable right now" in respond.calls[0]["text"] and "10.0.0.5" not in respond.calls[0]["text"]

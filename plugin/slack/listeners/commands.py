@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from index.errors import LicenseIndexError
 from index.models import IndexReport
 from plugin.slack.blocks import escape, text_blocks
-from plugin.slack.deps import UNAVAILABLE, SlackDeps, answer_reply, log
+from plugin.slack.deps import APOLOGY, UNAVAILABLE, SlackDeps, answer_reply, log
 
 HELP = (
     "*/license* answers license questions with the exact clauses.\n"
@@ -83,6 +83,10 @@ def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond, client:
     except LicenseIndexError:
         log.exception("/license %s failed", sub)
         respond(text=UNAVAILABLE, response_type="ephemeral", replace_original=True)
+    except Exception:
+        # The user is looking at "Searching…": replace it with an apology, never a traceback.
+        log.exception("/license %s failed", sub)
+        respond(text=APOLOGY, response_type="ephemeral", replace_original=True)
 
 
 def _norm_section(text: str) -> str:
