@@ -127,26 +127,30 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
+    chroma = Path(sys.executable).with_name("chroma")
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).read()
+            return proc
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("chroma server did not start") from None
+            time.sleep(0.3)
+
+
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    proc = _start_chroma(tmp_path / "server", port)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
-                break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError("chroma server did not start") from None
-                time.sleep(0.3)
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -168,3 +172,25 @@ def test_store_unavailable_is_converted() -> None:
     store = ChromaStore(url=f"http://127.0.0.1:{_free_port()}")
     with pytest.raises(StoreUnavailable):
         store.count()
+
+
+def test_answers_recover_when_the_chroma_server_comes_back(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    port = _free_port()
+    proc = _start_chroma(tmp_path / "server", port)
+    try:
+        store = ChromaStore(url=f"http://127.0.0.1:{port}")
+        Indexer(embedder, store).run([d for d in _docs() if d.key in ("mit", "apache-2.0")])
+        service = AnswerService(Retriever(embedder, store), None)
+        assert not service.ask("What does the MIT license require in copies?").abstained
+        proc.terminate()
+        proc.wait(timeout=30)
+        with pytest.raises(StoreUnavailable):
+            service.ask("What does the MIT license require in copies?")
+        proc = _start_chroma(tmp_path / "server", port)
+        answer = service.ask("What does the MIT license require in copies?")
+        assert not answer.abstained and answer.quotes[0].doc == "mit"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
