@@ -9,7 +9,7 @@ from plugin.errors import BadQuestion
 
 _SLACK_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(https?://[^|>]+)>")
-_SLACK_USER = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+USER_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
 _SLACK_SPECIAL = re.compile(r"<![^>]*>")
 _SPACES = re.compile(r"\s+")
@@ -34,7 +34,7 @@ def clean_question(raw: str, *, max_chars: int) -> str:
     text = raw.encode("utf-8", "ignore").decode("utf-8") if _has_surrogates(raw) else raw
     text = _SLACK_LINK.sub(r"\2", text)
     text = _SLACK_BARE_LINK.sub(r"\1", text)
-    text = _SLACK_USER.sub(" ", text)
+    text = USER_MENTION.sub(" ", text)
     text = _SLACK_CHANNEL.sub(lambda m: f"#{m.group(1) or 'channel'}", text)
     text = _SLACK_SPECIAL.sub(" ", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -64,8 +64,7 @@ class SourceConfig:
         all_licenses: bool | None = None,
     ) -> SourceConfig:
         remembered = tuple(Path(p) for p in state.get("folders", []))
-        # Threads saved from Slack with the "Add to license knowledge base" shortcut.
-        saved = settings.data_dir / "slack-discussions"
+        saved = settings.slack_discussions_dir
         from_slack = (saved,) if saved.is_dir() else ()
         merged: dict[str, Path] = {}
         for p in (*settings.folders, *remembered, *folders, *from_slack):

@@ -121,6 +121,11 @@ class Settings:
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 
+    @property
+    def slack_discussions_dir(self) -> Path:
+        """Threads saved with the Slack shortcut "Add to license knowledge base"."""
+        return self.data_dir / "slack-discussions"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: Path | None = None) -> Settings:
         source = dict(os.environ if env is None else env)

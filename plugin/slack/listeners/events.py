@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from plugin.question import USER_MENTION
 from plugin.slack.deps import APOLOGY, SlackDeps, answer_reply, log
 from plugin.slack.listeners.home import publish_home
 
 WORKING = "hourglass_flowing_sand"
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
 def strip_mentions(text: str) -> str:
-    return _MENTION.sub(" ", text or "").strip()
+    return USER_MENTION.sub(" ", text or "").strip()
 
 
 def is_from_a_bot(event: dict[str, Any]) -> bool:

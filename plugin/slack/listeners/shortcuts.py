@@ -4,7 +4,6 @@ as a discussion excerpt, with a permalink back to Slack."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -17,10 +16,6 @@ from plugin.slack.deps import UNAVAILABLE, SlackDeps, log
 CALLBACK_ID = "add_to_license_kb"
 NOT_ADMIN = "Sorry, adding to the knowledge base is for licensebot admins."
 _USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
-
-
-def slack_folder(deps: SlackDeps) -> Path:
-    return deps.settings.data_dir / "slack-discussions"
 
 
 def thread_document(channel: str, messages: list[dict[str, Any]], permalink: str) -> tuple[str, str]:
@@ -58,7 +53,7 @@ def add_to_knowledge_base(deps: SlackDeps, body: dict[str, Any], client: WebClie
         respond(text="I could not read that thread; is the bot a member of the channel?", response_type="ephemeral")
         return
     key, text = thread_document(channel, messages, str(permalink))
-    folder = slack_folder(deps)
+    folder = deps.settings.slack_discussions_dir
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{key}.md").write_text(text, "utf-8")
     try:
