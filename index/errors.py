@@ -23,3 +23,17 @@ class StoreError(LicenseIndexError):
 
 class StoreUnavailable(StoreError):
     """The vector store cannot be reached (server down, path unusable)."""
+
+
+class ReindexInProgress(LicenseIndexError):
+    """Another process (or thread) holds the reindex lock."""
+
+    def __init__(self, holder: object) -> None:
+        self.holder = holder
+        describe = getattr(holder, "describe", None)
+        who = describe() if callable(describe) else str(holder)
+        super().__init__(f"a reindex is already running ({who}); try again when it ends")
+
+
+class ReindexAborted(LicenseIndexError):
+    """A reindex lost its lock midway; its build was discarded and the old index keeps serving."""

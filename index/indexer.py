@@ -1,4 +1,10 @@
-"""Bring the store in line with the sources, embedding only what changed."""
+"""Bring the store in line with the sources, embedding only what changed.
+
+A run that changes anything builds a complete new collection (unchanged documents' vectors are
+copied, not re-embedded) and publishes it at the end, under a lock every process sharing the
+store sees. Until then questions are answered from the previous index, and a run that dies
+midway leaves that index serving; the next run reports and removes what it left behind.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,18 @@ import hashlib
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index.chunking import CHUNKER_VERSION, chunk_document
+from index.control import ReindexLock
 from index.embeddings import Embedder
+from index.errors import ReindexAborted, ReindexInProgress
 from index.models import Chunk, Document, IndexReport, SourceFailure
-from index.store import VectorStore
+from index.store import IndexBuild, VectorStore
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total)"""
@@ -25,9 +34,10 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 class Indexer:
-    def __init__(self, embedder: Embedder, store: VectorStore) -> None:
+    def __init__(self, embedder: Embedder, store: VectorStore, *, lock: ReindexLock | None = None) -> None:
         self.embedder = embedder
         self.store = store
+        self.lock = lock or ReindexLock(store.control)
 
     def _layout(self) -> dict[str, str]:
         """What must match for old chunks to be reusable."""
@@ -41,55 +51,91 @@ class Indexer:
         progress: Progress = _noop,
         extra_state: dict[str, Any] | None = None,
     ) -> IndexReport:
+        """Raises ReindexInProgress at once if another reindex holds the lock."""
+        with self.lock:
+            recovered = self._clean_up()
+            return self._run(documents, failures, progress, extra_state or {}, recovered)
+
+    def recover(self) -> tuple[str, ...]:
+        """At start-up: report and remove what a crashed reindex left, unless one is running."""
+        try:
+            with self.lock:
+                return self._clean_up()
+        except ReindexInProgress:
+            return ()
+
+    def _clean_up(self) -> tuple[str, ...]:
+        notes: list[str] = []
+        if self.lock.broken is not None:
+            notes.append(f"an earlier reindex ({self.lock.broken.describe()}) stopped without finishing")
+        for name in self.store.leftovers():
+            self.store.drop(name)
+            notes.append(f"removed its unfinished build '{name}'" if notes else f"removed abandoned build '{name}'")
+        return tuple(notes)
+
+    def _run(
+        self,
+        documents: Sequence[Document],
+        failures: Sequence[SourceFailure],
+        progress: Progress,
+        extra_state: dict[str, Any],
+        recovered: tuple[str, ...],
+    ) -> IndexReport:
         state = self.store.state()
         hashes = self.store.doc_hashes()
         layout_changed = bool(state) and any(state.get(k) != v for k, v in self._layout().items())
-        if layout_changed:
-            # Chunk boundaries or vectors from another model are not comparable: start over.
-            self.store.delete_docs(hashes)
         existing_keys = set(hashes)
 
         wanted = {d.key: d for d in documents}
         # A file that failed to parse keeps its previous version serving.
-        protected = {Path(f.path).stem for f in failures}
+        protected = {Path(f.path).stem for f in failures} & existing_keys
         added = [d for k, d in wanted.items() if k not in existing_keys]
         changed = [
             d for k, d in wanted.items() if k in existing_keys and (layout_changed or hashes[k] != d.sha256)
         ]
         removed = sorted(k for k in existing_keys if k not in wanted and k not in protected)
-
         todo = added + changed
-        chunks: list[Chunk] = []
-        for doc in todo:
-            chunks.extend(chunk_document(doc))
-        embedded = self._embed_and_store(chunks, [d.key for d in changed], progress)
-        if removed:
-            self.store.delete_docs(removed)
-
         report = IndexReport(
             added=tuple(sorted(d.key for d in added)),
             changed=tuple(sorted(d.key for d in changed)),
             removed=tuple(removed),
             unchanged=len(wanted) - len(todo),
-            chunks_embedded=embedded,
             failures=tuple(failures),
+            recovered=recovered,
         )
         new_state = dict(state)
         new_state.update(self._layout())
-        new_state.update(extra_state or {})
+        new_state.update(extra_state)
         new_state["indexed_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        if report.changed_anything or "generation" not in new_state:
-            new_state["generation"] = uuid.uuid4().hex
-        new_state["documents"] = len(wanted) + len([k for k in protected if k in existing_keys])
-        self.store.set_state(new_state)
-        return report
+        new_state["documents"] = len(wanted) + len(protected - wanted.keys())
+        if not report.changed_anything and state:
+            self.store.set_state(new_state)
+            return report
 
-    def _embed_and_store(
-        self, chunks: Sequence[Chunk], replace_docs: Sequence[str], progress: Progress
-    ) -> int:
+        build = self.store.begin_build()
+        try:
+            if not layout_changed:
+                # Chunk boundaries or vectors from another model are not comparable: only a
+                # matching layout lets old vectors carry over.
+                drop = {d.key for d in changed} | set(removed)
+                for chunks, vectors in self.store.export(skip_docs=drop):
+                    build.upsert(chunks, vectors)
+            chunks = [c for doc in todo for c in chunk_document(doc)]
+            embedded = self._embed_into(build, chunks, progress)
+            new_state["generation"] = uuid.uuid4().hex
+            build.set_state(new_state)
+            if not self.lock.still_held():
+                raise ReindexAborted("the reindex lock was lost midway; the previous index keeps serving")
+            self.store.publish(build)
+        except BaseException:
+            self.store.discard(build)
+            raise
+        return replace(report, chunks_embedded=embedded)
+
+    def _embed_into(self, build: IndexBuild, chunks: Sequence[Chunk], progress: Progress) -> int:
         if not chunks:
             return 0
-        # LicenseDB holds many identical passages; embed each distinct text once.
+        # LicenseDB holds some identical passages; embed each distinct text once.
         texts = [c.search_text() for c in chunks]
         digest = [hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
         unique: dict[str, int] = {}
@@ -107,8 +153,5 @@ class Indexer:
 
         vectors = self.embedder.embed([texts[i] for i in order], progress=step)
         row = {d: vectors[j] for j, d in enumerate(unique)}
-        all_vectors = np.vstack([row[d] for d in digest])
-        if replace_docs:
-            self.store.delete_docs(replace_docs)
-        self.store.upsert(chunks, all_vectors)
+        build.upsert(chunks, np.vstack([row[d] for d in digest]))
         return total

@@ -87,6 +87,8 @@ class IndexReport:
     unchanged: int = 0
     chunks_embedded: int = 0
     failures: tuple[SourceFailure, ...] = field(default_factory=tuple)
+    recovered: tuple[str, ...] = ()
+    """What this run cleaned up after an earlier reindex that crashed or was killed."""
 
     @property
     def changed_anything(self) -> bool:

@@ -219,7 +219,10 @@ def scaling(settings: Settings, *, log: Callable[[str], None]) -> dict[str, Any]
         if size > len(chunks):
             break
         store = ChromaStore(path=tmp / f"search-{size}")
-        store.upsert(chunks[:size], vectors[:size])
+        build = store.begin_build()
+        build.upsert(chunks[:size], vectors[:size])
+        build.set_state({"generation": f"bench-{size}"})
+        store.publish(build)
         retriever = Retriever(embedder, store)
         retriever.search(QUESTIONS[0])
         times = []

@@ -99,6 +99,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             "added": report.added, "changed": report.changed, "removed": report.removed,
             "unchanged": report.unchanged, "chunks_embedded": report.chunks_embedded,
             "failures": [{"path": f.path, "reason": f.reason} for f in report.failures],
+            "recovered": report.recovered,
         }))
     else:
         print(render.report_text(report))

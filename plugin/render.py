@@ -34,4 +34,6 @@ def report_text(report: IndexReport) -> str:
     ]
     for f in report.failures:
         lines.append(f"skipped {f.path}: {f.reason}")
+    for note in report.recovered:
+        lines.append(f"recovered: {note}")
     return "\n".join(lines)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from index.embeddings import Vectors
+from index.errors import StoreUnavailable
 from index.keyword import tokenize
 from index.models import Chunk
 from plugin.errors import ModelError
@@ -40,63 +41,152 @@ class HashEmbedder:
         return out
 
 
-class MemoryStore:
-    """An in-memory VectorStore with exact cosine search."""
+class MemoryControl:
+    """Control records in a dict, with the same first-writer-wins claim as Chroma's."""
 
     def __init__(self) -> None:
-        self._chunks: dict[str, Chunk] = {}
-        self._vectors: dict[str, np.ndarray] = {}
-        self._state: dict[str, Any] = {}
+        self.records: dict[str, dict[str, Any]] = {}
         self.down = False
 
     def _check(self) -> None:
-        from index.errors import StoreUnavailable
+        if self.down:
+            raise StoreUnavailable("memory control store is down")
 
+    def claim(self, key: str, owner: str, meta: dict[str, Any]) -> dict[str, Any]:
+        self._check()
+        return dict(self.records.setdefault(key, {**meta, "owner": owner}))
+
+    def read(self, key: str) -> dict[str, Any] | None:
+        self._check()
+        found = self.records.get(key)
+        return dict(found) if found is not None else None
+
+    def write(self, key: str, meta: dict[str, Any]) -> None:
+        self._check()
+        self.records[key] = dict(meta)
+
+    def release(self, key: str, owner: str) -> None:
+        self._check()
+        if self.records.get(key, {}).get("owner") == owner:
+            del self.records[key]
+
+    def expire(self, kind: str, before: float) -> None:
+        self._check()
+        for key in [k for k, m in self.records.items() if m.get("kind") == kind and m.get("at", 0) < before]:
+            del self.records[key]
+
+
+class MemoryCollection:
+    """One collection: chunks, vectors and state."""
+
+    def __init__(self, name: str, owner: MemoryStore) -> None:
+        self.name = name
+        self.owner = owner
+        self.chunks: dict[str, Chunk] = {}
+        self.vectors: dict[str, np.ndarray] = {}
+        self.state: dict[str, Any] = {}
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+        self.owner._check()
+        for c, v in zip(chunks, vectors, strict=True):
+            self.chunks[c.id] = c
+            self.vectors[c.id] = np.asarray(v, dtype=np.float32)
+        self.owner.on_upsert(self)
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.owner._check()
+        self.state = dict(state)
+
+
+class MemoryStore:
+    """An in-memory VectorStore with exact cosine search and atomic builds."""
+
+    def __init__(self) -> None:
+        self.collections: dict[str, MemoryCollection] = {}
+        self.active: str | None = None
+        self.previous: str | None = None
+        self.control = MemoryControl()
+        self.down = False
+        self._builds = 0
+        self.on_upsert: Callable[[MemoryCollection], None] = lambda col: None
+
+    def _check(self) -> None:
         if self.down:
             raise StoreUnavailable("memory store is down")
 
-    def upsert(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+    def _serving(self) -> MemoryCollection | None:
         self._check()
-        for c, v in zip(chunks, vectors, strict=True):
-            self._chunks[c.id] = c
-            self._vectors[c.id] = np.asarray(v, dtype=np.float32)
+        return self.collections.get(self.active) if self.active else None
 
-    def delete_docs(self, keys: Iterable[str]) -> None:
-        self._check()
-        keys = set(keys)
-        for cid in [cid for cid, c in self._chunks.items() if c.doc in keys]:
-            del self._chunks[cid]
-            del self._vectors[cid]
+    def load(self, chunks: Sequence[Chunk], vectors: Vectors, state: dict[str, Any] | None = None) -> None:
+        """Test set-up: publish a collection holding exactly these chunks."""
+        build = self.begin_build()
+        build.upsert(chunks, vectors)
+        build.set_state(state or {"generation": "loaded"})
+        self.publish(build)
 
     def query(self, vector: Vectors, k: int, docs: Collection[str] | None = None) -> list[tuple[Chunk, float]]:
-        self._check()
+        col = self._serving()
+        if col is None:
+            return []
         scored = [
-            (c, float(np.dot(self._vectors[cid], vector)))
-            for cid, c in self._chunks.items()
+            (c, float(np.dot(col.vectors[cid], vector)))
+            for cid, c in col.chunks.items()
             if docs is None or c.doc in docs
         ]
         scored.sort(key=lambda item: (-item[1], item[0].id))
         return scored[:k]
 
     def chunks(self) -> list[Chunk]:
-        self._check()
-        return list(self._chunks.values())
+        col = self._serving()
+        return list(col.chunks.values()) if col else []
 
     def doc_hashes(self) -> dict[str, str]:
-        self._check()
-        return {c.doc: c.doc_sha256 for c in self._chunks.values()}
+        col = self._serving()
+        return {c.doc: c.doc_sha256 for c in col.chunks.values()} if col else {}
 
     def count(self) -> int:
-        self._check()
-        return len(self._chunks)
+        col = self._serving()
+        return len(col.chunks) if col else 0
 
     def state(self) -> dict[str, Any]:
-        self._check()
-        return dict(self._state)
+        col = self._serving()
+        return dict(col.state) if col else {}
 
     def set_state(self, state: dict[str, Any]) -> None:
+        col = self._serving()
+        assert col is not None, "set_state needs a serving collection"
+        col.state = dict(state)
+
+    def export(self, skip_docs: Collection[str] = ()) -> Iterator[tuple[list[Chunk], Vectors]]:
+        col = self._serving()
+        if col is None:
+            return
+        kept = [c for c in col.chunks.values() if c.doc not in set(skip_docs)]
+        if kept:
+            yield kept, np.asarray([col.vectors[c.id] for c in kept], dtype=np.float32)
+
+    def begin_build(self) -> MemoryCollection:
         self._check()
-        self._state = dict(state)
+        self._builds += 1
+        col = MemoryCollection(f"build-{self._builds}", self)
+        self.collections[col.name] = col
+        return col
+
+    def publish(self, build: Any) -> None:
+        self._check()
+        self.previous, self.active = self.active, build.name
+        for name in self.leftovers():
+            del self.collections[name]
+
+    def discard(self, build: Any) -> None:
+        self.collections.pop(build.name, None)
+
+    def leftovers(self) -> list[str]:
+        return sorted(n for n in self.collections if n not in (self.active, self.previous))
+
+    def drop(self, name: str) -> None:
+        self.collections.pop(name, None)
 
     def describe(self) -> str:
         return "memory store"

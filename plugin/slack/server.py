@@ -9,12 +9,14 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 
-from index.indexer import Progress
+from index.errors import ReindexInProgress
+from index.indexer import Indexer, Progress
 from index.models import IndexReport
 from plugin.generate import LlamaCppGenerator
 from plugin.runtime import SourceConfig, build_embedder, build_generator, build_service, build_store, run_index
 from plugin.settings import Settings
 from plugin.slack.app import check_slack_settings, create_app
+from plugin.slack.dedupe import SeenEvents
 from plugin.slack.deps import SlackDeps
 from plugin.slack.feedback import FeedbackStore
 
@@ -37,9 +39,16 @@ def build_deps(settings: Settings) -> SlackDeps:
         generator.load()
     store = build_store(settings)
     embedder = build_embedder(settings)
+    for note in Indexer(embedder, store).recover():
+        log.warning("recovered after an unfinished reindex: %s", note)
     if store.count() == 0:
         log.info("index is empty; building the default index")
-        run_index(settings, embedder, store, SourceConfig.resolve(settings, {}))
+        try:
+            run_index(settings, embedder, store, SourceConfig.resolve(settings, {}))
+        except ReindexInProgress:
+            # Replicas starting together: one builds, the others pick the index up when it
+            # is published (the retriever follows the store's generation).
+            log.info("another process is building the index; it will be used once published")
     service = build_service(settings, embedder, store, generator)
 
     def reindex(progress: Progress) -> IndexReport:
@@ -64,6 +73,7 @@ def build_deps(settings: Settings) -> SlackDeps:
         reindex=reindex,
         status=status,
         model=info,
+        seen=SeenEvents(store.control),
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from index.embeddings import SentenceTransformerEmbedder
+from tests.integration.processes import free_port, start_chroma
 
 SMALL_SELECTION = [
     "llama-2-license-2023",
@@ -36,3 +37,14 @@ def env(tmp_path: Path, selection_file: Path) -> Iterator[dict[str, str]]:
         "LICENSEBOT_SELECTION": str(selection_file),
         "HOME": str(tmp_path),
     }
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    proc = start_chroma(tmp_path / "server", port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

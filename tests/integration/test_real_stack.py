@@ -4,13 +4,6 @@ local GGUF model, on a small real subset of the ScanCode LicenseDB."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +18,7 @@ from plugin.answer import AnswerService
 from plugin.runtime import build_generator
 from plugin.settings import Settings
 from tests.integration.conftest import SMALL_SELECTION
+from tests.integration.processes import free_port, licensebot, start_chroma
 
 pytestmark = pytest.mark.integration
 
@@ -86,16 +80,8 @@ def test_real_model_answers_with_the_right_clause_verbatim(
     assert not_found.abstained and not not_found.quotes
 
 
-def _licensebot(args: list[str], env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("LICENSEBOT_", "SLACK_"))} | env
-    return subprocess.run(
-        [sys.executable, "-m", "plugin.cli", *args],
-        env=full_env, capture_output=True, text=True, timeout=timeout, cwd=env["HOME"],
-    )
-
-
 def test_cli_ask_builds_the_index_on_first_use_and_prints_json(env: dict[str, str]) -> None:
-    proc = _licensebot(["ask", "--json", "If we fine-tune Llama 3.1 and publish the model, how must we name it?"], env)
+    proc = licensebot(["ask", "--json", "If we fine-tune Llama 3.1 and publish the model, how must we name it?"], env)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert set(out) >= {"question", "answer", "abstained", "quotes", "hits"}
@@ -107,53 +93,18 @@ def test_cli_ask_builds_the_index_on_first_use_and_prints_json(env: dict[str, st
     assert any("at the beginning of any such AI model name" in q["text"] for q in out["quotes"])
     assert "Building the license index" in proc.stderr
 
-    sources = _licensebot(["sources", "--json"], env)
+    sources = licensebot(["sources", "--json"], env)
     listing = json.loads(sources.stdout)
     assert listing["documents"] == len(SMALL_SELECTION) and listing["indexed_at"]
 
-    text = _licensebot(["ask", "--no-model", "What does the MIT license require in copies?"], env)
+    text = licensebot(["ask", "--no-model", "What does the MIT license require in copies?"], env)
     assert text.returncode == 0 and "MIT License" in text.stdout and "not legal advice" in text.stdout
 
 
 def test_cli_reports_a_chroma_server_that_is_down(env: dict[str, str]) -> None:
-    proc = _licensebot(["sources"], env | {"LICENSEBOT_CHROMA_URL": f"http://127.0.0.1:{_free_port()}"})
+    proc = licensebot(["sources"], env | {"LICENSEBOT_CHROMA_URL": f"http://127.0.0.1:{free_port()}"})
     assert proc.returncode == 2
     assert "vector store" in proc.stderr and "Traceback" not in proc.stderr
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
-    chroma = Path(sys.executable).with_name("chroma")
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(path), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).read()
-            return proc
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("chroma server did not start") from None
-            time.sleep(0.3)
-
-
-@pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    proc = _start_chroma(tmp_path / "server", port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_chroma_server_behaves_like_the_embedded_store(
@@ -169,7 +120,7 @@ def test_chroma_server_behaves_like_the_embedded_store(
 
 
 def test_store_unavailable_is_converted() -> None:
-    store = ChromaStore(url=f"http://127.0.0.1:{_free_port()}")
+    store = ChromaStore(url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StoreUnavailable):
         store.count()
 
@@ -177,8 +128,8 @@ def test_store_unavailable_is_converted() -> None:
 def test_answers_recover_when_the_chroma_server_comes_back(
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
-    port = _free_port()
-    proc = _start_chroma(tmp_path / "server", port)
+    port = free_port()
+    proc = start_chroma(tmp_path / "server", port)
     try:
         store = ChromaStore(url=f"http://127.0.0.1:{port}")
         Indexer(embedder, store).run([d for d in _docs() if d.key in ("mit", "apache-2.0")])
@@ -188,7 +139,7 @@ def test_answers_recover_when_the_chroma_server_comes_back(
         proc.wait(timeout=30)
         with pytest.raises(StoreUnavailable):
             service.ask("What does the MIT license require in copies?")
-        proc = _start_chroma(tmp_path / "server", port)
+        proc = start_chroma(tmp_path / "server", port)
         answer = service.ask("What does the MIT license require in copies?")
         assert not answer.abstained and answer.quotes[0].doc == "mit"
     finally:

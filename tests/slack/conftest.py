@@ -13,9 +13,7 @@ from plugin.settings import Settings
 from plugin.slack.deps import SlackDeps
 from plugin.slack.feedback import FeedbackStore
 from tests.fakes import FakeGenerator
-from tests.slack.fake_slack import FakeSlack
-
-SECRET = "test-signing-secret"
+from tests.slack.fake_slack import SECRET, FakeSlack
 
 
 @pytest.fixture

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -19,38 +15,7 @@ from plugin.errors import ConfigError
 from plugin.slack.app import create_app
 from plugin.slack.deps import SlackDeps
 from plugin.slack.server import http_server
-from tests.slack.conftest import SECRET
-from tests.slack.fake_slack import FakeSlack
-
-
-class Bot:
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def post(self, body: str, content_type: str, *, secret: str = SECRET, age: int = 0,
-             headers: dict[str, str] | None = None) -> tuple[int, str, float]:
-        ts = str(int(time.time()) - age)
-        sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-        req = urllib.request.Request(self.url, data=body.encode(), method="POST", headers={
-            "content-type": content_type, "x-slack-request-timestamp": ts, "x-slack-signature": sig,
-            **(headers or {}),
-        })
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                return resp.status, resp.read().decode(), time.perf_counter() - started
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode(), time.perf_counter() - started
-
-    def event(self, event: dict, event_id: str = "Ev1", **kw) -> tuple[int, str, float]:  # type: ignore[type-arg]
-        body = json.dumps({"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event_id": event_id,
-                           "event_time": int(time.time()), "event": event})
-        return self.post(body, "application/json", **kw)
-
-    def command(self, text: str, user: str, response_url: str) -> tuple[int, str, float]:
-        body = urlencode({"command": "/license", "text": text, "user_id": user, "channel_id": "C1",
-                          "team_id": "T1", "response_url": response_url, "trigger_id": "x"})
-        return self.post(body, "application/x-www-form-urlencoded")
+from tests.slack.fake_slack import Bot, FakeSlack
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from index.errors import LicenseIndexError
+from index.errors import LicenseIndexError, ReindexAborted, ReindexInProgress
 from index.models import IndexReport
 from plugin.slack.blocks import escape, text_blocks
 from plugin.slack.deps import APOLOGY, UNAVAILABLE, SlackDeps, answer_reply, log
@@ -156,6 +156,8 @@ def report_summary(report: IndexReport) -> str:
         lines.append(f"• skipped `{escape(f.path)}`: {escape(f.reason)}")
     if len(report.failures) > 10:
         lines.append(f"• … and {len(report.failures) - 10} more files")
+    for note in report.recovered:
+        lines.append(f"• recovered: {escape(note)}")
     return "\n".join(lines)
 
 
@@ -179,6 +181,9 @@ def run_reindex(deps: SlackDeps, client: WebClient, channel: str, user: str) -> 
         try:
             report = deps.reindex(progress)
             _update(client, channel, ts, report_summary(report))
+        except (ReindexInProgress, ReindexAborted) as exc:
+            # Our own messages: who holds the lock, or that the old index keeps serving.
+            _update(client, channel, ts, f"Reindex not done: {escape(str(exc))}.")
         except LicenseIndexError:
             log.exception("reindex failed")
             _update(client, channel, ts, "Reindex failed: " + UNAVAILABLE)
