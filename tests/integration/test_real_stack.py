@@ -145,3 +145,39 @@ def test_answers_recover_when_the_chroma_server_comes_back(
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_model_that_times_out_leaves_the_quotes_and_says_so(
+    tmp_path: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    from plugin.errors import ModelTimeout
+    from plugin.generate import LlamaCppGenerator
+    from plugin.guard import default_model_path
+
+    store = ChromaStore(path=tmp_path / "chroma")
+    Indexer(embedder, store).run([d for d in _docs() if d.key in ("mit", "apache-2.0")])
+    slow = LlamaCppGenerator(default_model_path(), timeout=0.001)
+    with pytest.raises(ModelTimeout):
+        slow.generate("Answer briefly.", "What is a license?")
+    answer = AnswerService(Retriever(embedder, store), slow).ask("What does the MIT license require in copies?")
+    assert answer.quotes and answer.quotes[0].doc == "mit"
+    assert "summary is unavailable" in answer.answer
+
+
+def test_serve_starts_and_answers_with_quotes_when_the_model_cannot_load(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    from plugin.guard import default_model_path
+    from plugin.slack.deps import answer_reply
+    from plugin.slack.server import build_deps
+
+    # Its header (and license) is intact, so the guard passes; the weights are cut off.
+    broken = tmp_path / "broken.gguf"
+    with default_model_path().open("rb") as src:
+        broken.write_bytes(src.read(4_000_000))
+    settings = Settings.from_env(env | {"LICENSEBOT_MODEL_PATH": str(broken), "SLACK_BOT_TOKEN": "xoxb-t",
+                                        "SLACK_SIGNING_SECRET": "s"})
+    deps = build_deps(settings)
+    reply = answer_reply(deps, "What does the MIT license require in copies?")
+    assert reply.answered and "MIT" in reply.text
+    assert "summary is unavailable" in reply.text

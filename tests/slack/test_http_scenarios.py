@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -198,3 +200,21 @@ def test_acks_stay_fast_while_answers_queue(bot: Bot, fake_slack: FakeSlack, dep
         times.append(seconds)
     assert max(times) < 1.0, times
     fake_slack.wait_for("/response/q0", timeout=20)
+
+
+def test_healthz_reports_whether_the_index_can_be_searched(deps: SlackDeps) -> None:
+    ready = [True]
+    server = http_server(create_app(deps), "127.0.0.1", 0, ready=lambda: ready[0])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            assert resp.status == 200
+        ready[0] = False
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(url, timeout=5)
+        assert err.value.code == 503
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,136 @@
+"""`licensebot doctor`: what this deployment uses and whether it works, without secrets.
+
+Each check is cheap (no model weights are loaded, no embedding is computed), so it can run
+as a container's readiness probe or before `serve` in a deploy script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.control import ReindexLock
+from index.embeddings import default_model_path as default_embed_path
+from index.embeddings import resolve_precision
+from index.errors import LicenseIndexError
+from index.store import ChromaStore
+from plugin.errors import LicensebotError
+from plugin.settings import Settings
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fatal: bool = True
+    """A failed fatal check means the bot cannot serve; others are warnings."""
+
+
+def _store_checks(settings: Settings) -> list[Check]:
+    from plugin.runtime import build_store
+
+    store: ChromaStore = build_store(settings)
+    where = f"{store.mode} Chroma at {store.where}"
+    try:
+        count = store.count()
+        state = store.state()
+        active = store.active_name() or "none"
+        leftovers = store.leftovers()
+        holder = ReindexLock(store.control).holder()
+    except LicenseIndexError as exc:
+        return [Check("vector store", False, f"{where}: unreachable ({exc})")]
+    checks = [Check("vector store", True, f"{where}, serving collection '{active}'")]
+    if count == 0:
+        checks.append(Check("index", False, "empty; run `licensebot index`"))
+    else:
+        checks.append(Check(
+            "index", True,
+            f"{state.get('documents', '?')} documents, {count} chunks, indexed {state.get('indexed_at', '?')}, "
+            f"{'whole LicenseDB' if state.get('all_licenses') else 'default selection'}"
+            f"{', ' + str(len(state.get('folders', []))) + ' folders' if state.get('folders') else ''}",
+        ))
+    if holder is not None:
+        checks.append(Check("reindex", True, f"running: {holder.describe()}", fatal=False))
+    if leftovers:
+        checks.append(Check(
+            "leftovers", False,
+            f"unfinished builds {', '.join(leftovers)}; the next reindex removes them", fatal=False,
+        ))
+    embedder = _embedder_name(settings)
+    indexed_with = state.get("embedder")
+    if count and indexed_with and indexed_with != embedder:
+        checks.append(Check(
+            "embeddings", False,
+            f"index built with {indexed_with}, configured {embedder}: the next reindex rebuilds it", fatal=False,
+        ))
+    return checks
+
+
+def _embedder_name(settings: Settings) -> str:
+    path = settings.embed_model or default_embed_path()
+    suffix = "@bf16" if resolve_precision(settings.embed_precision) == "bfloat16" else ""
+    return Path(path).name + suffix
+
+
+def _embedding_check(settings: Settings) -> Check:
+    path = settings.embed_model or default_embed_path()
+    if not Path(path).is_dir():
+        return Check("embedding model", False, f"folder not found: {path}")
+    return Check("embedding model", True, f"{_embedder_name(settings)} at {path}")
+
+
+def _model_check(settings: Settings) -> list[Check]:
+    from plugin.generate import OpenAIGenerator
+    from plugin.runtime import check_model
+
+    info = check_model(settings)
+    license_text = f"license {info.license} ({info.license_source}), allowlist {', '.join(settings.license_allowlist)}"
+    if info.path is not None:
+        return [Check("answering model", True, f"{info.name}, local file {info.path.name}; {license_text}")]
+    checks = [Check("answering model", True, f"{info.name} served at {info.url}; {license_text}")]
+    try:
+        offered = OpenAIGenerator(settings.llm_url, settings.llm_model, api_key=settings.llm_api_key,
+                                  timeout=5).models()
+    except LicensebotError as exc:
+        checks.append(Check("model server", False, f"{exc}; answers will carry quotes only", fatal=False))
+        return checks
+    if offered and info.name not in offered:
+        checks.append(Check("model server", False, f"does not offer '{info.name}' (offers {', '.join(offered)})",
+                            fatal=False))
+    else:
+        checks.append(Check("model server", True, "reachable"))
+    return checks
+
+
+def _slack_check(settings: Settings) -> Check:
+    present = settings.public()
+    mode = "Socket Mode" if settings.slack_app_token else "HTTP"
+    parts = [f"mode {mode}", f"SLACK_BOT_TOKEN {present['slack_bot_token']}"]
+    if settings.slack_app_token:
+        parts.append(f"SLACK_APP_TOKEN {present['slack_app_token']}")
+    else:
+        parts.append(f"SLACK_SIGNING_SECRET {present['slack_signing_secret']}")
+        parts.append(f"listening on {settings.host}:{settings.port}")
+    parts.append(f"{len(settings.admins)} admins")
+    if settings.slack_api_url:
+        parts.append(f"API {settings.slack_api_url}")
+    ready = bool(settings.slack_bot_token) and bool(settings.slack_app_token or settings.slack_signing_secret)
+    return Check("slack", ready, "; ".join(parts), fatal=False)
+
+
+def _guarded(name: str, fn: Callable[[], list[Check]]) -> list[Check]:
+    try:
+        return fn()
+    except (LicensebotError, LicenseIndexError) as exc:
+        return [Check(name, False, str(exc))]
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    return [
+        *_guarded("vector store", lambda: _store_checks(settings)),
+        *_guarded("embedding model", lambda: [_embedding_check(settings)]),
+        *_guarded("answering model", lambda: _model_check(settings)),
+        _slack_check(settings),
+    ]

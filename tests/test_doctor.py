@@ -1,0 +1,71 @@
+"""`licensebot doctor` against an embedded Chroma folder: what it reports, and no secrets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index.control import ReindexLock
+from index.indexer import Indexer
+from plugin.cli import main
+from plugin.runtime import build_store
+from plugin.settings import Settings
+from tests.conftest import licensedb_docs
+from tests.fakes import HashEmbedder
+
+SECRETS = {"SLACK_BOT_TOKEN": "xoxb-very-secret", "SLACK_SIGNING_SECRET": "signing-very-secret",
+           "LICENSEBOT_LLM_API_KEY": "sk-very-secret"}
+
+
+def _doctor(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str]
+) -> tuple[int, dict]:  # type: ignore[type-arg]
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    code = main(["doctor", "--json"])
+    out = capsys.readouterr().out
+    assert not any(secret in out for secret in SECRETS.values())
+    return code, {c["name"]: c for c in json.loads(out)["checks"]}
+
+
+def test_an_empty_index_fails_and_secrets_are_never_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path), **SECRETS})
+    assert code == 1
+    assert not checks["index"]["ok"] and "licensebot index" in checks["index"]["detail"]
+    assert checks["answering model"]["ok"] and "apache-2.0" in checks["answering model"]["detail"]
+    assert checks["slack"]["ok"] and "SLACK_BOT_TOKEN set" in checks["slack"]["detail"]
+
+
+def test_a_built_index_a_running_reindex_and_leftovers_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = build_store(Settings.from_env({"LICENSEBOT_DATA_DIR": str(tmp_path)}))
+    Indexer(HashEmbedder(), store).run(licensedb_docs(["mit", "isc"]))
+    orphan = store.begin_build()
+    lock = ReindexLock(store.control)
+    lock.acquire()
+    try:
+        code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path)})
+    finally:
+        lock.release()
+    assert code == 0
+    assert checks["index"]["ok"] and "2 documents" in checks["index"]["detail"]
+    assert "running" in checks["reindex"]["detail"]
+    assert orphan.name in checks["leftovers"]["detail"]
+    assert not checks["embeddings"]["ok"]  # built with the test embedder, not the configured model
+    assert not checks["slack"]["ok"] and "SLACK_BOT_TOKEN not set" in checks["slack"]["detail"]
+
+
+def test_an_unreachable_chroma_server_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path),
+                                                 "LICENSEBOT_CHROMA_URL": "http://127.0.0.1:9"})
+    assert code == 1 and not checks["vector store"]["ok"] and "unreachable" in checks["vector store"]["detail"]
