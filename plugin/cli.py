@@ -126,7 +126,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     # Building the index first wants every core; answering from an existing one, the model does.
     embedder = build_embedder(settings, serving=generator is not None and not empty)
     if empty:
-        print("Building the license index for the first time (about a minute)...", file=sys.stderr)
+        print("Building the license index for the first time (under a minute)...", file=sys.stderr)
         bar = _Bar()
         try:
             report = run_index(settings, embedder, store, SourceConfig.resolve(settings, {}), progress=bar)

@@ -27,3 +27,15 @@ def test_bench_quick_prints_the_documented_json(tmp_path: Path, selection_file: 
     assert KEYS <= set(results)
     assert results["index_all_s"] is None
     assert results["index_default_chunks"] > 50 and results["peak_rss_mb"] > 0
+
+
+def test_a_short_soak_loses_and_duplicates_nothing(env: dict[str, str]) -> None:
+    """Two askers for 30 s against a real `licensebot serve`, with a reindex midway."""
+    from tests.integration.processes import licensebot
+
+    proc = licensebot(["soak", "--askers", "2", "--minutes", "0.5", "--json"], env, timeout=900)
+    results = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert results["answered"] == results["questions"] > 5
+    assert results["errors"] == results["lost"] == results["duplicated"] == 0, results
+    assert results["retries_sent"] >= 1
+    assert results["reindex_ok"] and results["new_policy_quoted_after_reindex"], results
