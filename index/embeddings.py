@@ -60,6 +60,13 @@ def resolve_precision(precision: str) -> Literal["float32", "bfloat16"]:
     raise EmbeddingError(f"embedding precision must be auto, float32 or bfloat16, not {precision!r}")
 
 
+def embedder_name(model_path: Path, precision: str) -> str:
+    """What the index state records as the embedder: the model folder, plus the precision when
+    it is not float32 (vectors of different precisions are never mixed in one index)."""
+    suffix = "@bf16" if resolve_precision(precision) == "bfloat16" else ""
+    return Path(model_path).name + suffix
+
+
 class SentenceTransformerEmbedder:
     """sentence-transformers on the CPU, batched and normalised.
 
@@ -99,12 +106,11 @@ class SentenceTransformerEmbedder:
         except Exception as exc:  # the library raises many unrelated types for a bad folder
             raise EmbeddingError(f"cannot load the embedding model from {path}: {exc}") from exc
         self.precision = resolve_precision(precision)
-        self.name = Path(path).name
+        self.name = embedder_name(path, self.precision)
         if self.precision == "bfloat16":
             import torch
 
             self._model = self._model.to(torch.bfloat16)
-            self.name += "@bf16"
         dim = self._model.get_embedding_dimension()
         self.dim = int(dim) if dim else 384
         # Measured here: bfloat16 runs fastest in batches of 16, float32 in batches of 64.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from index.control import ReindexLock
 from index.embeddings import default_model_path as default_embed_path
-from index.embeddings import resolve_precision
+from index.embeddings import embedder_name
 from index.errors import LicenseIndexError
 from index.store import ChromaStore
 from plugin.errors import LicensebotError
@@ -69,9 +69,7 @@ def _store_checks(settings: Settings) -> list[Check]:
 
 
 def _embedder_name(settings: Settings) -> str:
-    path = settings.embed_model or default_embed_path()
-    suffix = "@bf16" if resolve_precision(settings.embed_precision) == "bfloat16" else ""
-    return Path(path).name + suffix
+    return embedder_name(settings.embed_model or default_embed_path(), settings.embed_precision)
 
 
 def _embedding_check(settings: Settings) -> Check:

@@ -19,6 +19,10 @@ class Generator(Protocol):
     def generate(self, system: str, user: str, *, max_tokens: int = 96) -> str: ...
 
 
+def _messages(system: str, user: str) -> list[dict[str, str]]:
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
 class _Deadline:
     """A logits processor that ends generation once ``seconds`` have passed: llama.cpp offers
     no timeout, and an exception raised in a processor is swallowed by its C callback, so the
@@ -86,7 +90,7 @@ class LlamaCppGenerator:
             self._load()
             started = time.perf_counter()
             stream = self._llm.create_chat_completion(
-                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                messages=_messages(system, user),
                 max_tokens=8,
                 temperature=0.0,
                 stream=True,
@@ -107,7 +111,7 @@ class LlamaCppGenerator:
         deadline = _Deadline(self.timeout, self._llm.token_eos())
         try:
             result = self._llm.create_chat_completion(
-                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                messages=_messages(system, user),
                 max_tokens=max_tokens,
                 temperature=0.0,
                 seed=0,
@@ -178,7 +182,7 @@ class OpenAIGenerator:
     def generate(self, system: str, user: str, *, max_tokens: int = 96) -> str:
         result = self._post("/chat/completions", {
             "model": self.model,
-            "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
+            "messages": _messages(system, user),
             "max_tokens": max_tokens,
             "temperature": 0.0,
             "seed": 0,

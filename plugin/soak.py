@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from typing import Any
 
 from plugin.settings import Settings
 from plugin.slack.deps import APOLOGY, UNAVAILABLE
-from plugin.slack.loopback import SignedSender, SlackStub
+from plugin.slack.loopback import SignedSender, SlackStub, free_port
 
 QUESTIONS = (
     "Can we use Llama 3.1 outputs to train our own model?",
@@ -82,12 +81,6 @@ class _Tally:
     retries: int = 0
     keys: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _rss_mb(pid: int) -> float:
@@ -186,7 +179,7 @@ def run(settings: Settings, *, askers: int, minutes: float, log: Callable[[str],
     stub = _Recorder()
     stub.start()
     secret = secrets.token_hex(16)
-    port = _free_port()
+    port = free_port()
     logfile = (work / "serve.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "plugin.cli", "serve"],

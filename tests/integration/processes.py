@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from plugin.slack.loopback import free_port
+
+__all__ = ["clean_env", "free_port", "licensebot", "start_chroma", "start_licensebot"]
 
 
 def clean_env(env: dict[str, str]) -> dict[str, str]:
@@ -28,12 +31,6 @@ def start_licensebot(args: list[str], env: dict[str, str]) -> subprocess.Popen[s
         [sys.executable, "-m", "plugin.cli", *args], env=clean_env(env), cwd=env["HOME"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
     chroma = Path(sys.executable).with_name("chroma")

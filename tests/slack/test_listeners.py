@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from index.errors import StoreUnavailable
 from plugin.answer import Answer, Quote
 from plugin.slack.blocks import BLOCK_LIMIT, SECTION_LIMIT, answer_blocks, escape
 from plugin.slack.deps import SlackDeps
@@ -114,23 +117,21 @@ def test_lookup_tells_versions_from_sections(deps: SlackDeps) -> None:
     assert "§4(d)" in commands.lookup_text(deps, "apache-2.0 4(d)")
 
 
-def test_a_failure_replaces_searching_with_an_apology(deps: SlackDeps) -> None:
+@pytest.mark.parametrize(
+    ("error", "shown", "hidden"),
+    [
+        (RuntimeError("secret internal detail"), "Sorry", "secret"),
+        (StoreUnavailable("connection refused at 10.0.0.5:8000"), "unavailable right now", "10.0.0.5"),
+    ],
+    ids=["a failure replaces searching with an apology", "index down gives a try-again reply"],
+)
+def test_a_failed_answer_gets_a_friendly_reply_without_the_error_text(
+    deps: SlackDeps, error: Exception, shown: str, hidden: str
+) -> None:
     def broken(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("secret internal detail")
+        raise error
 
     deps.service.ask = broken  # type: ignore[method-assign]
     respond = Recorder()
     commands.run_command(deps, {"text": "What about MIT?", "user_id": "U1"}, respond, None)  # type: ignore[arg-type]
-    assert "Sorry" in respond.calls[0]["text"] and "secret" not in respond.calls[0]["text"]
-
-
-def test_index_down_gives_a_try_again_reply(deps: SlackDeps) -> None:
-    from index.errors import StoreUnavailable
-
-    def down(*args: Any, **kwargs: Any) -> Any:
-        raise StoreUnavailable("connection refused at 10.0.0.5:8000")
-
-    deps.service.ask = down  # type: ignore[method-assign]
-    respond = Recorder()
-    commands.run_command(deps, {"text": "What about MIT?", "user_id": "U1"}, respond, None)  # type: ignore[arg-type]
-    assert "unavailable right now" in respond.calls[0]["text"] and "10.0.0.5" not in respond.calls[0]["text"]
+    assert shown in respond.calls[0]["text"] and hidden not in respond.calls[0]["text"]
