@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from index.models import Chunk, Document
+from licensebot.index.models import Chunk, Document
 
 CHUNKER_VERSION = "3"
 """Bump when chunk boundaries or labels change, so existing indexes are rebuilt."""

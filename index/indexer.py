@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from index.chunking import CHUNKER_VERSION, chunk_document
-from index.control import ReindexLock
-from index.embeddings import Embedder
-from index.errors import ReindexAborted, ReindexInProgress
-from index.models import Chunk, Document, IndexReport, SourceFailure
-from index.store import IndexBuild, VectorStore
+from licensebot.errors import ReindexAborted, ReindexInProgress
+from licensebot.index.chunking import CHUNKER_VERSION, chunk_document
+from licensebot.index.control import ReindexLock
+from licensebot.index.embeddings import Embedder
+from licensebot.index.models import Chunk, Document, IndexReport, SourceFailure
+from licensebot.index.store import IndexBuild, VectorStore
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total)"""

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from index.models import Chunk
+from licensebot.index.models import Chunk
 
 _WORD = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset(

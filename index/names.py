@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from index.errors import SourceError
-from index.models import Chunk
+from licensebot.errors import SourceError
+from licensebot.index.models import Chunk
 
 _GENERIC = frozenset(
     "license licence licenses agreement community terms of use the and conditions version v "
@@ -88,7 +88,7 @@ def load_aliases(path: Path | None = None) -> dict[str, list[str]]:
     """phrase -> key patterns, from the packaged file or an admin's copy."""
     try:
         if path is None:
-            text = resources.files("index").joinpath("data/aliases.yaml").read_text("utf-8")
+            text = resources.files("licensebot.index").joinpath("data/aliases.yaml").read_text("utf-8")
         else:
             text = path.read_text("utf-8")
         data = yaml.safe_load(text) or {}

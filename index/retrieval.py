@@ -15,11 +15,11 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.embeddings import Embedder
-from index.keyword import BM25Index, tokenize
-from index.models import Chunk, Hit
-from index.names import NameIndex, NameMatch, asks_about_discussions, load_aliases
-from index.store import VectorStore
+from licensebot.index.embeddings import Embedder
+from licensebot.index.keyword import BM25Index, tokenize
+from licensebot.index.models import Chunk, Hit
+from licensebot.index.names import NameIndex, NameMatch, asks_about_discussions, load_aliases
+from licensebot.index.store import VectorStore
 
 RRF_K = 60
 CANDIDATES = 40
@@ -88,6 +88,7 @@ class Retriever:
         return {c.doc: (c.kind, c.category) for c in self._bm25.chunks}
 
     def names(self, question: str) -> NameMatch:
+        self.refresh()
         return self._names.find(question)
 
     def search(self, question: str, k: int | None = None) -> Retrieval:

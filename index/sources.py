@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from index.errors import EmptyDocument, SourceError
-from index.models import Document, Kind, SourceFailure
+from licensebot.errors import EmptyDocument, SourceError
+from licensebot.index.models import Document, Kind, SourceFailure
 
 FOLDER_SUFFIXES = (".txt", ".md")
 LICENSEDB_URL = "https://scancode-licensedb.aboutcode.org/{key}.html"
@@ -200,7 +200,7 @@ def scancode_license_dir() -> Path:
 def read_selection(path: Path | None = None) -> list[str]:
     """Keys and glob patterns (one per line, ``#`` comments) of the default corpus."""
     if path is None:
-        text = resources.files("index").joinpath("data/default_licenses.txt").read_text("utf-8")
+        text = resources.files("licensebot.index").joinpath("data/default_licenses.txt").read_text("utf-8")
     else:
         try:
             text = path.read_text("utf-8")

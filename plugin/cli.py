@@ -5,21 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from index.errors import LicenseIndexError
-from plugin import render
-from plugin.errors import LicensebotError
-from plugin.settings import VARIABLES, Settings
+from licensebot import render
+from licensebot.errors import LicensebotError, UsageError
+from licensebot.settings import Settings, shown_default, specs
 
-EXAMPLE = "Can we use Llama 3.1 outputs to train our own model?"
+if TYPE_CHECKING:  # the runtime imports Chroma and torch: `licensebot --help` stays instant
+    from licensebot.answering.service import AnswerService
+    from licensebot.runtime import Runtime
 
 
 def _epilog() -> str:
-    rows = "\n".join(f"  {name:<30} {desc} [default: {default or 'empty'}]" for name, default, desc in VARIABLES)
+    rows = "\n".join(
+        f"  {spec.env:<30} {spec.help} [default: {shown_default(f, spec) or 'empty'}]" for f, spec in specs()
+    )
     return f"settings (environment variables, or a .env file in the current folder):\n{rows}"
 
 
@@ -44,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="+", help="the question (quote it in the shell)")
     p.add_argument("--json", action="store_true", help="print the answer structure as one JSON object")
     p.add_argument("--no-model", action="store_true", help="quote clauses only, without the model's summary")
+
+    p = sub.add_parser("lookup", help="show a clause verbatim, e.g. `licensebot lookup llama-3.1 1.b.i`")
+    p.add_argument("query", nargs="+", help="a license (key or name) and optionally a section; no section: list them")
+    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("sources", help="what is indexed: documents, chunks, last index time")
     p.add_argument("--json", action="store_true")
@@ -90,16 +96,14 @@ class _Bar:
             self._bar.close()
 
 
-def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from plugin.runtime import SourceConfig, build_embedder, build_store, run_index
-
-    store = build_store(settings)
+def cmd_index(args: argparse.Namespace, rt: Runtime) -> int:
+    store = rt.store()
     state = {} if args.forget_folders else store.state()
     all_flag = True if args.all else (False if args.default else None)
-    sources = SourceConfig.resolve(settings, state, folders=args.folder, all_licenses=all_flag)
+    sources = rt.sources(state, folders=args.folder, all_licenses=all_flag)
     bar = _Bar()
     try:
-        report = run_index(settings, build_embedder(settings), store, sources, progress=bar)
+        report = rt.index(rt.embedder(), store, sources, progress=bar)
     finally:
         bar.close()
     if args.json:
@@ -114,27 +118,26 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from plugin.runtime import SourceConfig, build_embedder, build_generator, build_service, build_store, run_index
-
-    question = " ".join(args.question)
-    generator = None
-    if not args.no_model:
-        generator, _info = build_generator(settings)  # license guard first: fail fast
-    store = build_store(settings)
+def _service(rt: Runtime, *, model: bool) -> AnswerService:
+    """The answering service over the index, built on first use (with a progress bar)."""
+    generator = rt.generator()[0] if model else None  # the license guard first: fail fast
+    store = rt.store()
     empty = store.count() == 0
     # Building the index first wants every core; answering from an existing one, the model does.
-    embedder = build_embedder(settings, serving=generator is not None and not empty)
+    embedder = rt.embedder(serving=generator is not None and not empty)
     if empty:
-        print("Building the license index for the first time (under a minute)...", file=sys.stderr)
+        print("Building the license index for the first time...", file=sys.stderr)
         bar = _Bar()
         try:
-            report = run_index(settings, embedder, store, SourceConfig.resolve(settings, {}), progress=bar)
+            report = rt.index(embedder, store, rt.sources({}), progress=bar)
         finally:
             bar.close()
         print(render.report_text(report), file=sys.stderr)
-    service = build_service(settings, embedder, store, generator)
-    answer = service.ask(question)
+    return rt.service(embedder, store, generator)
+
+
+def cmd_ask(args: argparse.Namespace, rt: Runtime) -> int:
+    answer = _service(rt, model=not args.no_model).ask(" ".join(args.question))
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
@@ -142,58 +145,42 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
-    from plugin.runtime import build_store
+def cmd_lookup(args: argparse.Namespace, rt: Runtime) -> int:
+    from licensebot.answering.lookup import lookup
 
-    store = build_store(settings)
-    state = store.state()
-    chunks = store.chunks()
-    docs: dict[str, dict[str, Any]] = {}
-    for c in chunks:
-        d = docs.setdefault(c.doc, {"key": c.doc, "title": c.title, "kind": c.kind,
-                                    "category": c.category, "url": c.url, "chunks": 0})
-        d["chunks"] += 1
-    summary = {
-        "store": store.describe(),
-        "documents": len(docs),
-        "chunks": len(chunks),
-        "indexed_at": state.get("indexed_at", ""),
-        "all_licenses": bool(state.get("all_licenses", False)),
-        "folders": state.get("folders", []),
-        "by_kind": dict(Counter(d["kind"] for d in docs.values())),
-    }
+    found = lookup(_service(rt, model=False).retriever, " ".join(args.query))
     if args.json:
-        print(json.dumps(summary | {"items": sorted(docs.values(), key=lambda d: d["key"])}))
-        return 0
-    print(f"{summary['documents']} documents, {summary['chunks']} chunks in {summary['store']}")
-    print(f"last indexed: {summary['indexed_at'] or 'never'}")
-    for folder in summary["folders"]:
-        print(f"folder: {folder}")
-    for d in sorted(docs.values(), key=lambda d: (d["kind"], d["category"], d["key"])):
-        print(f"  [{d['kind']}] {d['key']:<45} {d['chunks']:>4} chunks  {d['title']}")
+        print(json.dumps(render.lookup_json(found), ensure_ascii=False))
+    else:
+        print(render.lookup_text(found))
+    return 0 if found.status in ("sections", "clause") else 1
+
+
+def cmd_sources(args: argparse.Namespace, rt: Runtime) -> int:
+    from licensebot.index.inventory import Inventory
+
+    inventory = Inventory.read(rt.store())
+    if args.json:
+        print(json.dumps(inventory.to_json()))
+    else:
+        print(render.inventory_text(inventory))
     return 0
 
 
-def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from index.sources import load_all, read_selection
-    from plugin.evaluate import evaluate, load_items
-    from plugin.runtime import SourceConfig, build_embedder, build_generator, build_service, build_store
+def cmd_eval(args: argparse.Namespace, rt: Runtime) -> int:
+    from licensebot.devtools.evaluate import evaluate, load_items
 
     items = load_items(args.questions)
-    generator = None if args.no_model else build_generator(settings)[0]
-    store = build_store(settings)
+    store = rt.store()
     if store.count() == 0:
-        raise LicensebotError("the index is empty; run `licensebot index` first")
-    sources = SourceConfig.resolve(settings, store.state())
-    patterns = None if sources.all_licenses else read_selection(settings.selection_path)
-    bodies = {d.key: d.body for d in load_all(scancode_patterns=patterns, folders=sources.folders).documents}
-    service = build_service(settings, build_embedder(settings, serving=generator is not None), store, generator)
+        raise UsageError("the index is empty; run `licensebot index` first")
+    generator = None if args.no_model else rt.generator()[0]
+    bodies = {d.key: d.body for d in rt.documents(rt.sources(store.state())).documents}
+    service = rt.service(rt.embedder(serving=generator is not None), store, generator)
 
     def show(row: dict[str, Any]) -> None:
         if not args.json:
-            status = "abstained" if row["abstained"] else f"rank {row['rank'] or '-'}"
-            grounded = "grounded" if row["grounded"] else ""
-            print(f"{row['id']:>6}  {status:<10} {grounded:<9} {row['latency_s']:>6.2f}s  {row['top'][:1]}")
+            print(render.eval_row(row))
 
     metrics = evaluate(service, items, bodies, on_item=show)
     summary = {k: v for k, v in metrics.items() if k != "items"}
@@ -203,27 +190,27 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(summary))
     else:
         for key, value in summary.items():
-            print(f"{key:>18}: {value}")
+            print(f"{key:>22}: {value}")
     return 0
 
 
-def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from plugin.bench import run, scaling
+def cmd_bench(args: argparse.Namespace, rt: Runtime) -> int:
+    from licensebot.devtools.bench import run, scaling
 
     out = sys.stderr if args.json else sys.stdout
     if args.scaling:
-        results = scaling(settings, log=lambda line: print(line, file=out))
+        results = scaling(rt, log=lambda line: print(line, file=out))
     else:
-        results = run(settings, quick=args.quick, log=lambda line: print(line, file=out))
+        results = run(rt, quick=args.quick, log=lambda line: print(line, file=out))
     if args.json:
         print(json.dumps(results))
     return 0
 
 
-def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
-    from plugin.doctor import run_checks
+def cmd_doctor(args: argparse.Namespace, rt: Runtime) -> int:
+    from licensebot.doctor import run_checks
 
-    checks = run_checks(settings)
+    checks = run_checks(rt)
     failed = any(c.fatal and not c.ok for c in checks)
     if args.json:
         print(json.dumps({"ok": not failed, "checks": [
@@ -236,13 +223,13 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
-def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:
-    from plugin.soak import passed, run
+def cmd_soak(args: argparse.Namespace, rt: Runtime) -> int:
+    from licensebot.devtools.soak import passed, run
 
     if args.askers < 1 or args.minutes <= 0:
-        raise LicensebotError("--askers must be at least 1 and --minutes more than 0")
+        raise UsageError("--askers must be at least 1 and --minutes more than 0")
     out = sys.stderr if args.json else sys.stdout
-    results = run(settings, askers=args.askers, minutes=args.minutes, log=lambda line: print(line, file=out))
+    results = run(rt.settings, askers=args.askers, minutes=args.minutes, log=lambda line: print(line, file=out))
     if args.json:
         print(json.dumps(results))
     else:
@@ -251,28 +238,36 @@ def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if passed(results) else 1
 
 
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import logging
+def cmd_serve(args: argparse.Namespace, rt: Runtime) -> int:
+    from licensebot.slack.server import serve
 
-    from plugin.slack.server import serve
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    serve(settings)
+    serve(rt)
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "eval": cmd_eval, "serve": cmd_serve,
-            "bench": cmd_bench, "doctor": cmd_doctor, "soak": cmd_soak}
+COMMANDS: dict[str, Callable[[argparse.Namespace, Runtime], int]] = {
+    "index": cmd_index, "ask": cmd_ask, "lookup": cmd_lookup, "sources": cmd_sources, "eval": cmd_eval,
+    "serve": cmd_serve, "bench": cmd_bench, "doctor": cmd_doctor, "soak": cmd_soak,
+}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, runtime: Callable[[Settings], Runtime] | None = None) -> int:
+    """Run one command; ``runtime`` builds the components (tests pass one that builds fakes).
+
+    Exit codes: 0 done, 1 a runtime failure (or a check that failed), 2 a usage or settings
+    error (argparse's own usage errors exit 2 as well), 130 interrupted.
+    """
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        return COMMANDS[args.command](args, settings)
-    except (LicensebotError, LicenseIndexError) as exc:
+        if runtime is None:
+            from licensebot.runtime import Runtime
+
+            runtime = Runtime
+        return COMMANDS[args.command](args, runtime(settings))
+    except LicensebotError as exc:
         print(f"licensebot: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print("licensebot: interrupted", file=sys.stderr)
         return 130

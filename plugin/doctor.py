@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.control import ReindexLock
-from index.embeddings import default_model_path as default_embed_path
-from index.embeddings import embedder_name
-from index.errors import LicenseIndexError
-from index.store import ChromaStore
-from plugin.errors import LicensebotError
-from plugin.settings import Settings
+from licensebot.errors import LicensebotError
+from licensebot.index.chroma import ChromaStore
+from licensebot.index.control import ReindexLock
+from licensebot.index.embeddings import default_model_path as default_embed_path
+from licensebot.index.embeddings import embedder_name
+from licensebot.runtime import Runtime
+from licensebot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -28,18 +28,16 @@ class Check:
     """A failed fatal check means the bot cannot serve; others are warnings."""
 
 
-def _store_checks(settings: Settings) -> list[Check]:
-    from plugin.runtime import build_store
-
-    store: ChromaStore = build_store(settings)
-    where = f"{store.mode} Chroma at {store.where}"
+def _store_checks(rt: Runtime) -> list[Check]:
+    store = rt.store()
+    where = store.describe()
     try:
         count = store.count()
         state = store.state()
-        active = store.active_name() or "none"
+        active = (store.active_name() if isinstance(store, ChromaStore) else None) or "none"
         leftovers = store.leftovers()
         holder = ReindexLock(store.control).holder()
-    except LicenseIndexError as exc:
+    except LicensebotError as exc:
         return [Check("vector store", False, f"{where}: unreachable ({exc})")]
     checks = [Check("vector store", True, f"{where}, serving collection '{active}'")]
     if count == 0:
@@ -58,7 +56,7 @@ def _store_checks(settings: Settings) -> list[Check]:
             "leftovers", False,
             f"unfinished builds {', '.join(leftovers)}; the next reindex removes them", fatal=False,
         ))
-    embedder = _embedder_name(settings)
+    embedder = _embedder_name(rt.settings)
     indexed_with = state.get("embedder")
     if count and indexed_with and indexed_with != embedder:
         checks.append(Check(
@@ -79,11 +77,11 @@ def _embedding_check(settings: Settings) -> Check:
     return Check("embedding model", True, f"{_embedder_name(settings)} at {path}")
 
 
-def _model_check(settings: Settings) -> list[Check]:
-    from plugin.generate import OpenAIGenerator
-    from plugin.runtime import check_model
+def _model_check(rt: Runtime) -> list[Check]:
+    from licensebot.llm.generate import OpenAIGenerator
 
-    info = check_model(settings)
+    settings = rt.settings
+    info = rt.model_info()
     license_text = f"license {info.license} ({info.license_source}), allowlist {', '.join(settings.license_allowlist)}"
     if info.path is not None:
         return [Check("answering model", True, f"{info.name}, local file {info.path.name}; {license_text}")]
@@ -121,14 +119,14 @@ def _slack_check(settings: Settings) -> Check:
 def _guarded(name: str, fn: Callable[[], list[Check]]) -> list[Check]:
     try:
         return fn()
-    except (LicensebotError, LicenseIndexError) as exc:
+    except LicensebotError as exc:
         return [Check(name, False, str(exc))]
 
 
-def run_checks(settings: Settings) -> list[Check]:
+def run_checks(rt: Runtime) -> list[Check]:
     return [
-        *_guarded("vector store", lambda: _store_checks(settings)),
-        *_guarded("embedding model", lambda: [_embedding_check(settings)]),
-        *_guarded("answering model", lambda: _model_check(settings)),
-        _slack_check(settings),
+        *_guarded("vector store", lambda: _store_checks(rt)),
+        *_guarded("embedding model", lambda: [_embedding_check(rt.settings)]),
+        *_guarded("answering model", lambda: _model_check(rt)),
+        _slack_check(rt.settings),
     ]

@@ -1,11 +1,14 @@
-"""Plain-text rendering of answers and index reports for the terminal."""
+"""Plain-text rendering for the terminal: answers, clause lookups, index reports, eval rows."""
 
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
-from index.models import IndexReport
-from plugin.answer import Answer
+from licensebot.answering.lookup import Lookup
+from licensebot.answering.service import Answer
+from licensebot.index.inventory import Inventory
+from licensebot.index.models import IndexReport
 
 
 def answer_text(answer: Answer) -> str:
@@ -37,3 +40,49 @@ def report_text(report: IndexReport) -> str:
     for note in report.recovered:
         lines.append(f"recovered: {note}")
     return "\n".join(lines)
+
+
+def _quoted(text: str) -> list[str]:
+    return ["    > " + para.rstrip() if para.strip() else "    >" for para in text.splitlines()]
+
+
+def lookup_text(found: Lookup) -> str:
+    if found.status == "usage":
+        return "Usage: licensebot lookup <license> [section], e.g. licensebot lookup llama-3.1 1.b.i"
+    if found.status == "unknown":
+        return f"No indexed license is called '{found.query}'. `licensebot sources` lists what is indexed."
+    if found.status == "no_section":
+        return f"No section {found.section} in {found.title}. `licensebot lookup {found.doc}` lists them."
+    if found.status == "sections":
+        return "\n".join([f"{found.title} ({found.doc}): sections", *("  " + s for s in found.sections)])
+    lines = [f"{found.title}, {found.clauses[0].section}"]
+    for c in found.clauses:
+        lines.extend(_quoted(c.text))
+    lines.append(f"    {found.clauses[0].url}")
+    return "\n".join(lines)
+
+
+def lookup_json(found: Lookup) -> dict[str, Any]:
+    return {
+        "query": found.query, "status": found.status, "doc": found.doc, "title": found.title,
+        "section": found.section, "sections": list(found.sections),
+        "clauses": [{"section": c.section, "text": c.text, "start": c.start, "end": c.end, "url": c.url}
+                    for c in found.clauses],
+    }
+
+
+def inventory_text(inventory: Inventory) -> str:
+    lines = [
+        f"{len(inventory.documents)} documents, {inventory.chunks} chunks in {inventory.store}",
+        f"last indexed: {inventory.indexed_at or 'never'}",
+        *(f"folder: {folder}" for folder in inventory.folders),
+    ]
+    for d in sorted(inventory.documents, key=lambda d: (d.kind, d.category, d.key)):
+        lines.append(f"  [{d.kind}] {d.key:<45} {d.chunks:>4} chunks  {d.title}")
+    return "\n".join(lines)
+
+
+def eval_row(row: dict[str, Any]) -> str:
+    status = "abstained" if row["abstained"] else f"rank {row['rank'] or '-'}"
+    marks = " ".join(name for name in ("grounded", "lead_grounded", "contradiction") if row.get(name))
+    return f"{row['id']:>6}  {status:<10} {marks:<30} {row['latency_s']:>6.2f}s  {row['top'][:1]}"

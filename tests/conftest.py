@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from index.chunking import chunk_document
-from index.indexer import Indexer
-from index.models import Document
-from index.retrieval import RetrievalConfig, Retriever
-from index.sources import load_scancode, scancode_license_dir
+from licensebot.index.chunking import chunk_document
+from licensebot.index.indexer import Indexer
+from licensebot.index.models import Document
+from licensebot.index.retrieval import RetrievalConfig, Retriever
+from licensebot.index.sources import load_scancode, scancode_license_dir
 from tests.fakes import HashEmbedder, MemoryStore
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -8,11 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from index.embeddings import Vectors
-from index.errors import StoreUnavailable
-from index.keyword import tokenize
-from index.models import Chunk
-from plugin.errors import ModelError
+from licensebot.errors import ModelError, StoreUnavailable
+from licensebot.index.embeddings import Vectors
+from licensebot.index.keyword import tokenize
+from licensebot.index.models import Chunk
 
 
 class HashEmbedder:

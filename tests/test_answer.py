@@ -4,10 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import StoreUnavailable
-from index.retrieval import Retriever
-from plugin.answer import AnswerService, normalize_for_match, strip_unverified_quotes, supported, tidy_summary
-from plugin.errors import BadQuestion
+from licensebot.answering.service import (
+    AnswerService,
+    normalize_for_match,
+    strip_unverified_quotes,
+    supported,
+    tidy_summary,
+)
+from licensebot.errors import BadQuestion, StoreUnavailable
+from licensebot.index.retrieval import Retriever
 from tests.conftest import licensedb_docs
 from tests.fakes import FakeGenerator, MemoryStore
 
@@ -168,9 +173,9 @@ def test_unversioned_name_prefers_newest_and_says_so(fake_retriever: Retriever) 
 
 
 def test_injection_inside_an_indexed_discussion_cannot_steer_the_answer() -> None:
-    from index.indexer import Indexer
-    from index.retrieval import RetrievalConfig
-    from index.sources import parse_document
+    from licensebot.index.indexer import Indexer
+    from licensebot.index.retrieval import RetrievalConfig
+    from licensebot.index.sources import parse_document
     from tests.fakes import HashEmbedder
 
     hostile = parse_document(
@@ -190,8 +195,8 @@ def test_injection_inside_an_indexed_discussion_cannot_steer_the_answer() -> Non
 
 
 def test_overlapping_parts_of_a_long_clause_merge_into_one_exact_quote() -> None:
-    from index.chunking import chunk_document
-    from plugin.answer import quote_of, widen
+    from licensebot.answering.service import quote_of, widen
+    from licensebot.index.chunking import chunk_document
 
     doc = licensedb_docs(["gpl-3.0"])[0]
     chunks = chunk_document(doc)
@@ -207,7 +212,7 @@ def test_overlapping_parts_of_a_long_clause_merge_into_one_exact_quote() -> None
 
 
 def test_sentences_are_not_cut_after_abbreviations_or_inside_parentheses() -> None:
-    from plugin.answer import key_sentences, sentences_of
+    from licensebot.answering.service import key_sentences, sentences_of
 
     clause = (
         "You shall only use the Models for testing. You shall not supply the Models in the course of a "
@@ -220,7 +225,7 @@ def test_sentences_are_not_cut_after_abbreviations_or_inside_parentheses() -> No
 
 
 def test_a_heading_fragment_joins_the_sentence_after_it() -> None:
-    from plugin.answer import sentences_of
+    from licensebot.answering.service import sentences_of
 
     parts = sentences_of("3. Grant of Patent License. Subject to the terms of this License, each Contributor grants.")
     assert parts == ["3. Grant of Patent License. Subject to the terms of this License, each Contributor grants."]
@@ -233,3 +238,19 @@ def test_list_markers_and_bare_headings_are_not_summaries() -> None:
     )
     assert tidy_summary("- No, you cannot supply the model as a hosted service.", src).startswith("No, you")
     assert tidy_summary("3. Grant of Patent License.", src) == ""
+
+
+def test_a_follow_up_naming_a_license_is_not_mixed_with_the_thread_in_a_fresh_process() -> None:
+    from licensebot.index.indexer import Indexer
+    from licensebot.index.retrieval import RetrievalConfig
+    from tests.fakes import HashEmbedder
+
+    embedder, store = HashEmbedder(), MemoryStore()
+    Indexer(embedder, store).run(licensedb_docs(["llama-2-license-2023", "gemma-tou-2025-03-24", "mit"]))
+    # A new process: nothing has been searched yet, so the name index has never been loaded.
+    fresh = Retriever(embedder, store, RetrievalConfig(min_similarity=0.1, min_similarity_named=0.1))
+    answer = AnswerService(fresh, None).ask(
+        "and what does Gemma say about that?",
+        context=["Do we need a license from Meta for Llama 2 above 700 million monthly active users?"],
+    )
+    assert answer.searched == ("gemma-tou-2025-03-24",), "the earlier question's Llama 2 was prepended"

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import pytest
 
-from index.control import LOCK_KEY, ReindexLock
-from index.errors import EmbeddingError, ReindexAborted, ReindexInProgress
-from index.indexer import Indexer
+from licensebot.errors import EmbeddingError, ReindexAborted, ReindexInProgress
+from licensebot.index.control import LOCK_KEY, ReindexLock
+from licensebot.index.embeddings import Vectors
+from licensebot.index.indexer import Indexer
+from licensebot.index.models import Document
 from tests.conftest import licensedb_docs
 from tests.fakes import HashEmbedder, MemoryCollection, MemoryStore
 
 
-def _edited(key: str, extra: str) -> list:
+def _edited(key: str, extra: str) -> list[Document]:
     docs = licensedb_docs(["mit", "apache-2.0"])
     return [replace(d, body=d.body + extra, sha256=d.sha256 + "x") if d.key == key else d for d in docs]
 
@@ -47,7 +50,7 @@ def test_unchanged_documents_are_copied_not_embedded() -> None:
 
 
 class _Failing(HashEmbedder):
-    def embed(self, texts, *, progress=None):  # type: ignore[no-untyped-def]
+    def embed(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> Vectors:
         raise EmbeddingError("model crashed")
 
 

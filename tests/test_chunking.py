@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.chunking import MAX_CHARS, chunk_document
-from index.sources import parse_document
+from licensebot.index.chunking import MAX_CHARS, chunk_document
+from licensebot.index.models import Document
+from licensebot.index.sources import parse_document
 from tests.conftest import chunks_of, licensedb_docs
 
 DATA = Path(__file__).parent / "data"
 
 
-def _doc(key: str):
+def _doc(key: str) -> Document:
     return licensedb_docs([key])[0]
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from plugin import cli
+from licensebot import cli
 
 
 @pytest.fixture

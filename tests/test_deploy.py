@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
-from plugin.settings import VARIABLES
+from licensebot.settings import specs
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
-KNOWN = {name for name, _, _ in VARIABLES}
+KNOWN = {spec.env for _, spec in specs()}
 
 
 def _docs(name: str) -> list[dict[str, Any]]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from index.control import ReindexLock
-from index.indexer import Indexer
-from plugin.cli import main
-from plugin.runtime import build_store
-from plugin.settings import Settings
+from licensebot.cli import main
+from licensebot.index.control import ReindexLock
+from licensebot.index.indexer import Indexer
+from licensebot.runtime import Runtime
+from licensebot.settings import Settings
 from tests.conftest import licensedb_docs
 from tests.fakes import HashEmbedder
 
@@ -21,7 +22,7 @@ SECRETS = {"SLACK_BOT_TOKEN": "xoxb-very-secret", "SLACK_SIGNING_SECRET": "signi
 
 def _doctor(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str]
-) -> tuple[int, dict]:  # type: ignore[type-arg]
+) -> tuple[int, dict[str, dict[str, Any]]]:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     code = main(["doctor", "--json"])
@@ -45,7 +46,7 @@ def test_a_built_index_a_running_reindex_and_leftovers_are_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    store = build_store(Settings.from_env({"LICENSEBOT_DATA_DIR": str(tmp_path)}))
+    store = Runtime(Settings.from_env({"LICENSEBOT_DATA_DIR": str(tmp_path)})).store()
     Indexer(HashEmbedder(), store).run(licensedb_docs(["mit", "isc"]))
     orphan = store.begin_build()
     lock = ReindexLock(store.control)

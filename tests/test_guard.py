@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from plugin.errors import ModelError, ModelLicenseRefused
-from plugin.gguf import GGUFError, read_metadata, write_header
-from plugin.guard import check_model_license, default_model_path
+from licensebot.errors import GGUFError, ModelError, ModelLicenseRefused
+from licensebot.llm.gguf import read_metadata
+from licensebot.llm.guard import check_model_license, default_model_path
+from tests.gguf_files import write_header
 
 
 def test_packaged_default_model_is_apache_licensed() -> None:

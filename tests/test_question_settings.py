@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from plugin.errors import BadQuestion, ConfigError
-from plugin.question import clean_question
-from plugin.settings import Settings, read_dotenv
+from licensebot.answering.question import clean_question
+from licensebot.errors import BadQuestion, ConfigError
+from licensebot.settings import Settings, shown_default, specs
 
 
 @pytest.mark.parametrize(
@@ -60,9 +60,43 @@ def test_bad_numbers_are_named() -> None:
 
 def test_dotenv_file(tmp_path: Path) -> None:
     env = tmp_path / ".env"
-    env.write_text("# comment\nexport LICENSEBOT_TOP_K=7\nSLACK_BOT_TOKEN='xoxb-1'\nnot a line\n")
-    assert read_dotenv(env) == {"LICENSEBOT_TOP_K": "7", "SLACK_BOT_TOKEN": "xoxb-1"}
+    env.write_text(
+        "# comment\nexport LICENSEBOT_TOP_K=7\nSLACK_BOT_TOKEN='xoxb-1 # part of the value'\n"
+        "LICENSEBOT_ADMINS=U0123ABCD  # security\nnot a line\n"
+    )
     s = Settings.from_env({"LICENSEBOT_DATA_DIR": str(tmp_path)}, dotenv=env)
     assert s.top_k == 7
+    assert s.admins == {"U0123ABCD"}, "an inline comment is not part of the value"
+    assert s.slack_bot_token == "xoxb-1 # part of the value", "inside quotes it is"
     s = Settings.from_env({"LICENSEBOT_TOP_K": "3"}, dotenv=env)
     assert s.top_k == 3, "the environment wins over .env"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("LICENSEBOT_MIN_SIMILARITY", "1.5", "LICENSEBOT_MIN_SIMILARITY must be between 0 and 1"),
+        ("LICENSEBOT_LLM_TIMEOUT", "-1", "LICENSEBOT_LLM_TIMEOUT must be between"),
+        ("LICENSEBOT_PORT", "70000", "LICENSEBOT_PORT must be between 1 and 65535"),
+        ("LICENSEBOT_EMBED_PRECISION", "fp8", "LICENSEBOT_EMBED_PRECISION must be one of auto, float32, bfloat16"),
+        ("LICENSEBOT_LLM_TIMEOUT", "soon", "LICENSEBOT_LLM_TIMEOUT must be a number"),
+    ],
+)
+def test_out_of_range_values_are_rejected_naming_the_variable(name: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env({name: value})
+
+
+def test_the_readme_table_lists_every_setting_with_its_default() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    rows = {}
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            for name in cells[0].split(","):
+                rows[name.strip().strip("`")] = cells[1]
+    declared = {spec.env: shown_default(f, spec) for f, spec in specs()}
+    assert set(rows) == set(declared)
+    for name, default in declared.items():
+        shown = rows[name].strip("`")
+        assert shown == default or default in shown or (not default and not shown), (name, shown, default)

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from index.indexer import Indexer
-from index.keyword import BM25Index, tokenize
-from index.names import NameIndex, asks_about_discussions, load_aliases
-from index.retrieval import Retriever
+from licensebot.index.indexer import Indexer
+from licensebot.index.keyword import BM25Index, tokenize
+from licensebot.index.names import NameIndex, asks_about_discussions, load_aliases
+from licensebot.index.retrieval import Retriever
 from tests.conftest import licensedb_docs
 
 TITLES = {
@@ -59,7 +59,7 @@ def test_discussion_intent() -> None:
 
 def test_bm25_prefers_chunks_with_rare_query_terms() -> None:
     docs = licensedb_docs(["llama-2-license-2023", "apache-2.0"])
-    from index.chunking import chunk_document
+    from licensebot.index.chunking import chunk_document
 
     index = BM25Index([c for d in docs for c in chunk_document(d)])
     best, _ = index.search("700 million monthly active users", 1)[0]

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import httpx
 import pytest
 
-from plugin.answer import AnswerService
-from plugin.errors import ModelError, ModelLicenseRefused, ModelTimeout
-from plugin.generate import OpenAIGenerator
-from plugin.guard import check_served_model_license
-from plugin.runtime import build_generator
-from plugin.settings import Settings
+from licensebot.answering.service import AnswerService
+from licensebot.errors import ModelError, ModelLicenseRefused, ModelTimeout
+from licensebot.index.retrieval import Retriever
+from licensebot.llm.generate import OpenAIGenerator
+from licensebot.llm.guard import check_served_model_license
+from licensebot.runtime import Runtime
+from licensebot.settings import Settings
 
 
-def _server(handler):  # type: ignore[no-untyped-def]
+def _server(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
@@ -46,13 +48,15 @@ def test_chat_completion_request_and_reply() -> None:
         (lambda r: (_ for _ in ()).throw(httpx.ConnectError("refused", request=r)), ModelError),
     ],
 )
-def test_server_failures_become_model_errors(handler, error) -> None:  # type: ignore[no-untyped-def]
+def test_server_failures_become_model_errors(
+    handler: Callable[[httpx.Request], httpx.Response], error: type[Exception]
+) -> None:
     gen = OpenAIGenerator("http://models:8000/v1", "m", transport=_server(handler))
     with pytest.raises(error):
         gen.generate("s", "u")
 
 
-def test_a_failing_server_still_gets_quotes_with_the_summary_marked_unavailable(fake_retriever) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_server_still_gets_quotes_with_the_summary_marked_unavailable(fake_retriever: Retriever) -> None:
     gen = OpenAIGenerator("http://models:8000", "m", transport=_server(lambda r: httpx.Response(500)))
     answer = AnswerService(fake_retriever, gen).ask("What does Apache 2.0 say about patent litigation?")
     assert answer.quotes and not answer.abstained
@@ -79,8 +83,9 @@ def test_settings_choose_the_served_backend_and_keep_the_key_secret() -> None:
         "LICENSEBOT_LLM_URL": "http://models:8000/v1", "LICENSEBOT_LLM_MODEL": "Qwen/Qwen2.5-7B-Instruct",
         "LICENSEBOT_LLM_LICENSE": "apache-2.0", "LICENSEBOT_LLM_API_KEY": "sk-secret",
     })
-    generator, info = build_generator(settings)
+    generator, info = Runtime(settings).generator()
     assert isinstance(generator, OpenAIGenerator) and info.name == "Qwen/Qwen2.5-7B-Instruct"
     assert "sk-secret" not in repr(settings) and settings.public()["llm_api_key"] == "set"
     with pytest.raises(ModelLicenseRefused):
-        build_generator(Settings.from_env({"LICENSEBOT_LLM_URL": "http://models:8000", "LICENSEBOT_LLM_MODEL": "x"}))
+        unlicensed = {"LICENSEBOT_LLM_URL": "http://models:8000", "LICENSEBOT_LLM_MODEL": "x"}
+        Runtime(Settings.from_env(unlicensed)).generator()

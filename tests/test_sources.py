@@ -4,8 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import SourceError
-from index.sources import load_folders, load_scancode, parse_document, read_selection, select_keys, split_front_matter
+from licensebot.errors import SourceError
+from licensebot.index.sources import (
+    load_folders,
+    load_scancode,
+    parse_document,
+    read_selection,
+    select_keys,
+    split_front_matter,
+)
 
 
 def test_front_matter_fields_become_document_metadata(tmp_path: Path) -> None:

@@ -11,10 +11,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from plugin.errors import ConfigError
-from plugin.settings import Settings
-from plugin.slack.deps import SlackDeps
-from plugin.slack.listeners import actions, commands, events, shortcuts
+from licensebot.errors import ConfigError
+from licensebot.settings import Settings
+from licensebot.slack.deps import SlackDeps
+from licensebot.slack.listeners import actions, commands, events, shortcuts
 
 log = logging.getLogger("licensebot.slack")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugin.answer import Answer, Quote
+from licensebot.answering.service import Answer, Quote
 
 SECTION_LIMIT = 3000
 BLOCK_LIMIT = 50

@@ -7,8 +7,8 @@ import threading
 import time
 from collections import OrderedDict
 
-from index.control import Control, instance_id
-from index.errors import LicenseIndexError
+from licensebot.errors import LicensebotError
+from licensebot.index.control import Control, instance_id
 
 log = logging.getLogger("licensebot.slack")
 
@@ -51,7 +51,7 @@ class SeenEvents:
             self._claims += 1
             if self._claims % _EXPIRE_EVERY == 0:
                 self._shared.expire("event", wall - self._ttl)
-        except LicenseIndexError:
+        except LicensebotError:
             log.warning("shared event dedupe unavailable; deciding locally", exc_info=True)
             return True
         return holder.get("owner") == self._owner

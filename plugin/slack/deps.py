@@ -10,16 +10,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.errors import LicenseIndexError, StoreUnavailable
-from index.indexer import Progress
-from index.models import IndexReport
-from plugin.answer import Answer, AnswerService
-from plugin.errors import BadQuestion, LicensebotError
-from plugin.guard import ModelInfo
-from plugin.settings import Settings
-from plugin.slack.blocks import answer_blocks, answer_fallback, text_blocks
-from plugin.slack.dedupe import SeenEvents
-from plugin.slack.feedback import FeedbackStore
+from licensebot.answering.service import Answer, AnswerService
+from licensebot.errors import BadQuestion, LicensebotError, StoreUnavailable
+from licensebot.index.indexer import Progress
+from licensebot.index.models import IndexReport
+from licensebot.llm.guard import ModelInfo
+from licensebot.settings import Settings
+from licensebot.slack.blocks import answer_blocks, answer_fallback, text_blocks
+from licensebot.slack.dedupe import SeenEvents
+from licensebot.slack.feedback import FeedbackStore
 
 log = logging.getLogger("licensebot.slack")
 
@@ -75,7 +74,7 @@ def answer_reply(deps: SlackDeps, question: str, context: list[str] | None = Non
     except StoreUnavailable:
         log.exception("vector store unavailable")
         return Reply(UNAVAILABLE, text_blocks(UNAVAILABLE), False)
-    except (LicensebotError, LicenseIndexError):
+    except LicensebotError:
         log.exception("answering failed")
         return Reply(APOLOGY, text_blocks(APOLOGY), False)
     log.info("answered in %.2f s (%d quotes)", time.perf_counter() - started, len(answer.quotes))

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugin.answer import Answer
+from licensebot.answering.service import Answer
 
 
 @dataclass(frozen=True)

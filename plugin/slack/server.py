@@ -10,17 +10,15 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 
-from index.errors import LicenseIndexError, ReindexInProgress
-from index.indexer import Indexer, Progress
-from index.models import IndexReport
-from plugin.errors import ModelError
-from plugin.generate import LlamaCppGenerator
-from plugin.runtime import SourceConfig, build_embedder, build_generator, build_service, build_store, run_index
-from plugin.settings import Settings
-from plugin.slack.app import check_slack_settings, create_app
-from plugin.slack.dedupe import SeenEvents
-from plugin.slack.deps import SlackDeps
-from plugin.slack.feedback import FeedbackStore
+from licensebot.errors import LicensebotError, ModelError, ReindexInProgress
+from licensebot.index.indexer import Indexer, Progress
+from licensebot.index.models import IndexReport
+from licensebot.llm.generate import LlamaCppGenerator
+from licensebot.runtime import Runtime
+from licensebot.slack.app import check_slack_settings, create_app
+from licensebot.slack.dedupe import SeenEvents
+from licensebot.slack.deps import SlackDeps
+from licensebot.slack.feedback import FeedbackStore
 
 log = logging.getLogger("licensebot.slack")
 
@@ -34,9 +32,10 @@ class _QuietHandler(WSGIRequestHandler):
         log.debug("%s - %s", self.address_string(), format % args)
 
 
-def build_deps(settings: Settings) -> SlackDeps:
+def build_deps(rt: Runtime) -> SlackDeps:
     """Load the model and the index once; every request shares them."""
-    generator, info = build_generator(settings)  # a refused license stops the start here
+    settings = rt.settings
+    generator, info = rt.generator()  # a refused license stops the start here
     if isinstance(generator, LlamaCppGenerator):
         try:
             generator.load()
@@ -44,30 +43,29 @@ def build_deps(settings: Settings) -> SlackDeps:
             # Quotes are the answer; without the model each answer says its summary is
             # unavailable, and loading is tried again on the next question.
             log.exception("the answering model failed to load; answering with quotes only")
-    store = build_store(settings)
-    embedder = build_embedder(settings, serving=True)
+    store = rt.store()
+    embedder = rt.embedder(serving=True)
     for note in Indexer(embedder, store).recover():
         log.warning("recovered after an unfinished reindex: %s", note)
     if store.count() == 0:
         log.info("index is empty; building the default index")
         try:
-            run_index(settings, embedder, store, SourceConfig.resolve(settings, {}))
+            rt.index(embedder, store, rt.sources({}))
         except ReindexInProgress:
             # Replicas starting together: one builds, the others pick the index up when it
             # is published (the retriever follows the store's generation).
             log.info("another process is building the index; it will be used once published")
-    service = build_service(settings, embedder, store, generator)
+    service = rt.service(embedder, store, generator)
 
     def reindex(progress: Progress) -> IndexReport:
-        sources = SourceConfig.resolve(settings, store.state())
-        report = run_index(settings, embedder, store, sources, progress=progress)
+        report = rt.index(embedder, store, rt.sources(store.state()), progress=progress)
         service.retriever.refresh(force=True)
         return report
 
     def ready() -> bool:
         try:
             return store.count() > 0
-        except LicenseIndexError:
+        except LicensebotError:
             return False
 
     def status() -> dict[str, Any]:
@@ -108,10 +106,11 @@ def http_server(app: App, host: str, port: int, ready: Callable[[], bool] | None
     return make_server(host, port, handler, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
 
 
-def serve(settings: Settings) -> None:
+def serve(rt: Runtime) -> None:
+    settings = rt.settings
     socket_mode = bool(settings.slack_app_token)
     check_slack_settings(settings, http_mode=not socket_mode)
-    deps = build_deps(settings)
+    deps = build_deps(rt)
     app = create_app(deps, http_mode=not socket_mode)
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler

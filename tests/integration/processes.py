@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from plugin.slack.loopback import free_port
+from licensebot.devtools.loopback import free_port
 
 __all__ = ["clean_env", "free_port", "licensebot", "start_chroma", "start_licensebot"]
 
@@ -21,14 +21,14 @@ def clean_env(env: dict[str, str]) -> dict[str, str]:
 
 def licensebot(args: list[str], env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "plugin.cli", *args],
+        [sys.executable, "-m", "licensebot", *args],
         env=clean_env(env), capture_output=True, text=True, timeout=timeout, cwd=env["HOME"],
     )
 
 
 def start_licensebot(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "plugin.cli", *args], env=clean_env(env), cwd=env["HOME"],
+        [sys.executable, "-m", "licensebot", *args], env=clean_env(env), cwd=env["HOME"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 

@@ -20,7 +20,7 @@ def test_bench_quick_prints_the_documented_json(tmp_path: Path, selection_file: 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LICENSEBOT_", "SLACK_"))}
     env |= {"HOME": str(tmp_path), "LICENSEBOT_DATA_DIR": str(tmp_path / "data"),
             "LICENSEBOT_SELECTION": str(selection_file)}
-    proc = subprocess.run([sys.executable, "-m", "plugin.cli", "bench", "--quick", "--json"], env=env,
+    proc = subprocess.run([sys.executable, "-m", "licensebot", "bench", "--quick", "--json"], env=env,
                           capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     results = json.loads(proc.stdout.strip().splitlines()[-1])

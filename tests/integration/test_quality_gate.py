@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from index.embeddings import SentenceTransformerEmbedder
-from index.indexer import Indexer
-from index.retrieval import Retriever
-from index.sources import load_scancode
-from index.store import ChromaStore
-from plugin.answer import AnswerService
-from plugin.evaluate import evaluate, load_items
+from licensebot.answering.service import AnswerService
+from licensebot.devtools.evaluate import evaluate, load_items
+from licensebot.index.chroma import ChromaStore
+from licensebot.index.embeddings import SentenceTransformerEmbedder
+from licensebot.index.indexer import Indexer
+from licensebot.index.retrieval import Retriever
+from licensebot.index.sources import load_scancode
 from tests.integration.conftest import SMALL_SELECTION
 
 pytestmark = pytest.mark.integration

@@ -8,22 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from index.embeddings import SentenceTransformerEmbedder
-from index.errors import StoreUnavailable
-from index.indexer import Indexer
-from index.retrieval import Retriever
-from index.sources import load_scancode
-from index.store import ChromaStore
-from plugin.answer import AnswerService
-from plugin.runtime import build_generator
-from plugin.settings import Settings
+from licensebot.answering.service import AnswerService
+from licensebot.errors import StoreUnavailable
+from licensebot.index.chroma import ChromaStore
+from licensebot.index.embeddings import SentenceTransformerEmbedder
+from licensebot.index.indexer import Indexer
+from licensebot.index.models import Document
+from licensebot.index.retrieval import Retriever
+from licensebot.index.sources import load_scancode
+from licensebot.runtime import Runtime
+from licensebot.settings import Settings
 from tests.integration.conftest import SMALL_SELECTION
 from tests.integration.processes import free_port, licensebot, start_chroma
 
 pytestmark = pytest.mark.integration
 
 
-def _docs():
+def _docs() -> tuple[Document, ...]:
     return load_scancode(SMALL_SELECTION).documents
 
 
@@ -68,7 +69,7 @@ def test_real_model_answers_with_the_right_clause_verbatim(
     store = ChromaStore(path=tmp_path / "chroma")
     docs = {d.key: d for d in _docs()}
     Indexer(embedder, store).run(list(docs.values()))
-    generator, info = build_generator(Settings.from_env({"HOME": str(tmp_path)}))
+    generator, info = Runtime(Settings.from_env({"HOME": str(tmp_path)})).generator()
     assert info.license == "apache-2.0"
     service = AnswerService(Retriever(embedder, store), generator)
     answer = service.ask("Does Google claim ownership of text we generate with Gemma?")
@@ -103,7 +104,7 @@ def test_cli_ask_builds_the_index_on_first_use_and_prints_json(env: dict[str, st
 
 def test_cli_reports_a_chroma_server_that_is_down(env: dict[str, str]) -> None:
     proc = licensebot(["sources"], env | {"LICENSEBOT_CHROMA_URL": f"http://127.0.0.1:{free_port()}"})
-    assert proc.returncode == 2
+    assert proc.returncode == 1, "an unreachable store is a runtime failure (exit 1), not a usage error (2)"
     assert "vector store" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -150,9 +151,9 @@ def test_answers_recover_when_the_chroma_server_comes_back(
 def test_a_model_that_times_out_leaves_the_quotes_and_says_so(
     tmp_path: Path, embedder: SentenceTransformerEmbedder
 ) -> None:
-    from plugin.errors import ModelTimeout
-    from plugin.generate import LlamaCppGenerator
-    from plugin.guard import default_model_path
+    from licensebot.errors import ModelTimeout
+    from licensebot.llm.generate import LlamaCppGenerator
+    from licensebot.llm.guard import default_model_path
 
     store = ChromaStore(path=tmp_path / "chroma")
     Indexer(embedder, store).run([d for d in _docs() if d.key in ("mit", "apache-2.0")])
@@ -167,9 +168,9 @@ def test_a_model_that_times_out_leaves_the_quotes_and_says_so(
 def test_serve_starts_and_answers_with_quotes_when_the_model_cannot_load(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
-    from plugin.guard import default_model_path
-    from plugin.slack.deps import answer_reply
-    from plugin.slack.server import build_deps
+    from licensebot.llm.guard import default_model_path
+    from licensebot.slack.deps import answer_reply
+    from licensebot.slack.server import build_deps
 
     # Its header (and license) is intact, so the guard passes; the weights are cut off.
     broken = tmp_path / "broken.gguf"
@@ -177,7 +178,7 @@ def test_serve_starts_and_answers_with_quotes_when_the_model_cannot_load(
         broken.write_bytes(src.read(4_000_000))
     settings = Settings.from_env(env | {"LICENSEBOT_MODEL_PATH": str(broken), "SLACK_BOT_TOKEN": "xoxb-t",
                                         "SLACK_SIGNING_SECRET": "s"})
-    deps = build_deps(settings)
+    deps = build_deps(Runtime(settings))
     reply = answer_reply(deps, "What does the MIT license require in copies?")
     assert reply.answered and "MIT" in reply.text
     assert "summary is unavailable" in reply.text

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from index.control import ReindexLock
-from index.embeddings import SentenceTransformerEmbedder
-from index.errors import ReindexInProgress
-from index.retrieval import Retriever
-from index.store import ChromaStore
+from licensebot.errors import ReindexInProgress
+from licensebot.index.chroma import ChromaStore
+from licensebot.index.control import ReindexLock
+from licensebot.index.embeddings import SentenceTransformerEmbedder
+from licensebot.index.retrieval import Retriever
 from tests.integration.processes import licensebot, start_licensebot
 
 pytestmark = pytest.mark.integration

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from index.control import ReindexLock
-from index.store import ChromaStore
+from licensebot.index.chroma import ChromaStore
+from licensebot.index.control import ReindexLock
 from tests.integration.processes import free_port, licensebot, start_chroma, start_licensebot
 from tests.slack.fake_slack import SECRET, Bot, FakeSlack
 
@@ -102,7 +102,7 @@ def test_an_event_delivered_to_both_replicas_is_answered_once(replicas: tuple[li
     assert b.event(_mention("What does Apache 2.0 say about patents?", "1700000001.000100"), event_id="EvB")[0] == 200
     posts = slack.wait_for("chat.postMessage", count=2, timeout=60)
     time.sleep(3.0)  # give a duplicate time to show up
-    threads_answered = [p.get("thread_ts") for p in slack.called("chat.postMessage")]
+    threads_answered = [str(p.get("thread_ts")) for p in slack.called("chat.postMessage")]
     assert sorted(threads_answered) == ["1700000000.000100", "1700000001.000100"], posts
     assert any("MIT" in json.dumps(p["blocks"]) for p in posts if p.get("thread_ts") == "1700000000.000100")
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from plugin.generate import OpenAIGenerator
-from plugin.guard import default_model_path
+from licensebot.llm.generate import OpenAIGenerator
+from licensebot.llm.guard import default_model_path
 from tests.integration.processes import free_port, licensebot
 
 pytestmark = pytest.mark.integration

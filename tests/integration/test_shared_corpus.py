@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from index.embeddings import SentenceTransformerEmbedder
-from index.indexer import Indexer
-from index.retrieval import Retriever
-from index.sources import load_all
-from index.store import ChromaStore
-from plugin.answer import AnswerService
+from licensebot.answering.service import AnswerService
+from licensebot.index.chroma import ChromaStore
+from licensebot.index.embeddings import SentenceTransformerEmbedder
+from licensebot.index.indexer import Indexer
+from licensebot.index.retrieval import Retriever
+from licensebot.index.sources import load_all
 from tests.integration.conftest import SMALL_SELECTION
 
 pytestmark = pytest.mark.integration

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from index.indexer import Progress
-from index.models import IndexReport, SourceFailure
-from index.retrieval import Retriever
-from plugin.answer import AnswerService
-from plugin.settings import Settings
-from plugin.slack.deps import SlackDeps
-from plugin.slack.feedback import FeedbackStore
+from licensebot.answering.service import AnswerService
+from licensebot.index.indexer import Progress
+from licensebot.index.models import IndexReport, SourceFailure
+from licensebot.index.retrieval import Retriever
+from licensebot.settings import Settings
+from licensebot.slack.deps import SlackDeps
+from licensebot.slack.feedback import FeedbackStore
 from tests.fakes import FakeGenerator
 from tests.slack.fake_slack import SECRET, FakeSlack
 

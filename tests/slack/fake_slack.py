@@ -1,4 +1,4 @@
-"""The loopback Slack of plugin.slack.loopback with test controls: canned responses, a failing
+"""The loopback Slack of licensebot.devtools.loopback with test controls: canned responses, a failing
 auth.test, rate limiting, and waiting for calls."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from plugin.slack.loopback import SignedSender, SlackStub
+from licensebot.devtools.loopback import SignedSender, SlackStub
 
 SECRET = "test-signing-secret"
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from plugin.slack.dedupe import SeenEvents
+from licensebot.slack.dedupe import SeenEvents
 from tests.fakes import MemoryControl
 
 

@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from plugin.errors import ConfigError
-from plugin.slack.app import create_app
-from plugin.slack.deps import SlackDeps
-from plugin.slack.server import http_server
+from licensebot.errors import ConfigError
+from licensebot.slack.app import create_app
+from licensebot.slack.deps import SlackDeps
+from licensebot.slack.server import http_server
 from tests.slack.fake_slack import Bot, FakeSlack
 
 
@@ -143,7 +143,7 @@ def test_shortcut_saves_the_thread_as_a_discussion(bot: Bot, fake_slack: FakeSla
     assert "knowledge base" in done["text"]
     saved = list((deps.settings.data_dir / "slack-discussions").glob("*.md"))
     assert len(saved) == 1
-    from index.sources import parse_document
+    from licensebot.index.sources import parse_document
 
     doc = parse_document(saved[0].read_bytes(), path=saved[0], source="slack")
     assert doc.kind == "discussion" and doc.url == "https://acme.slack.com/archives/C1/p1"

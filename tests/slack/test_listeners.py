@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from index.errors import StoreUnavailable
-from plugin.answer import Answer, Quote
-from plugin.slack.blocks import BLOCK_LIMIT, SECTION_LIMIT, answer_blocks, escape
-from plugin.slack.deps import SlackDeps
-from plugin.slack.listeners import actions, commands, events
-from plugin.slack.listeners.home import home_view
+from licensebot.answering.service import Answer, Quote
+from licensebot.errors import StoreUnavailable
+from licensebot.slack.blocks import BLOCK_LIMIT, SECTION_LIMIT, answer_blocks, escape
+from licensebot.slack.deps import SlackDeps
+from licensebot.slack.listeners import actions, commands, events
+from licensebot.slack.listeners.home import home_view
 
 
 class Recorder:

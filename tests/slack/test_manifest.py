@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plugin.slack.listeners.shortcuts import CALLBACK_ID
+from licensebot.slack.listeners.shortcuts import CALLBACK_ID
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 

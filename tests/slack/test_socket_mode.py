@@ -14,8 +14,8 @@ import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from websockets.sync.server import ServerConnection, serve
 
-from plugin.slack.app import create_app
-from plugin.slack.deps import SlackDeps
+from licensebot.slack.app import create_app
+from licensebot.slack.deps import SlackDeps
 from tests.slack.fake_slack import FakeSlack
 
 

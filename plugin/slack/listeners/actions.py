@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from plugin.slack.deps import SlackDeps
+from licensebot.slack.deps import SlackDeps
 
 VOTES = {"feedback_helpful": "helpful", "feedback_not_helpful": "not_helpful"}
 

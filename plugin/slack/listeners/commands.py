@@ -11,10 +11,10 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from index.errors import LicenseIndexError, ReindexAborted, ReindexInProgress
-from index.models import IndexReport
-from plugin.slack.blocks import escape, text_blocks
-from plugin.slack.deps import APOLOGY, UNAVAILABLE, SlackDeps, answer_reply, log
+from licensebot.errors import LicensebotError, ReindexAborted, ReindexInProgress
+from licensebot.index.models import IndexReport
+from licensebot.slack.blocks import escape, text_blocks
+from licensebot.slack.deps import APOLOGY, UNAVAILABLE, SlackDeps, answer_reply, log
 
 HELP = (
     "*/license* answers license questions with the exact clauses.\n"
@@ -80,7 +80,7 @@ def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond, client:
             respond(text=text, blocks=text_blocks(text), response_type="ephemeral", replace_original=True)
         elif sub == "reindex":
             run_reindex(deps, client, body.get("channel_id", ""), user)
-    except LicenseIndexError:
+    except LicensebotError:
         log.exception("/license %s failed", sub)
         respond(text=UNAVAILABLE, response_type="ephemeral", replace_original=True)
     except Exception:
@@ -184,7 +184,7 @@ def run_reindex(deps: SlackDeps, client: WebClient, channel: str, user: str) -> 
         except (ReindexInProgress, ReindexAborted) as exc:
             # Our own messages: who holds the lock, or that the old index keeps serving.
             _update(client, channel, ts, f"Reindex not done: {escape(str(exc))}.")
-        except LicenseIndexError:
+        except LicensebotError:
             log.exception("reindex failed")
             _update(client, channel, ts, "Reindex failed: " + UNAVAILABLE)
     finally:

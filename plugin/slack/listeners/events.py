@@ -8,9 +8,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from plugin.question import USER_MENTION
-from plugin.slack.deps import APOLOGY, SlackDeps, answer_reply, log
-from plugin.slack.listeners.home import publish_home
+from licensebot.answering.question import USER_MENTION
+from licensebot.slack.deps import APOLOGY, SlackDeps, answer_reply, log
+from licensebot.slack.listeners.home import publish_home
 
 WORKING = "hourglass_flowing_sand"
 

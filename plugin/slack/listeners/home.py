@@ -7,9 +7,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from index.errors import LicenseIndexError
-from plugin.slack.blocks import escape
-from plugin.slack.deps import SlackDeps, log
+from licensebot.errors import LicensebotError
+from licensebot.slack.blocks import escape
+from licensebot.slack.deps import SlackDeps, log
 
 NOTICE = "Not legal advice; ask Legal before relying on an answer."
 
@@ -21,7 +21,7 @@ def home_view(deps: SlackDeps) -> dict[str, Any]:
             f"*Index:* {status['documents']} documents, {status['chunks']} clauses, "
             f"last reindexed {status.get('indexed_at') or 'never'}"
         )
-    except LicenseIndexError:
+    except LicensebotError:
         index_line = "*Index:* unavailable right now"
     model = deps.model
     model_line = "*Model:* none"

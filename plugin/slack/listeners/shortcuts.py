@@ -10,8 +10,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from index.errors import LicenseIndexError
-from plugin.slack.deps import UNAVAILABLE, SlackDeps, log
+from licensebot.errors import LicensebotError
+from licensebot.slack.deps import UNAVAILABLE, SlackDeps, log
 
 CALLBACK_ID = "add_to_license_kb"
 NOT_ADMIN = "Sorry, adding to the knowledge base is for licensebot admins."
@@ -58,7 +58,7 @@ def add_to_knowledge_base(deps: SlackDeps, body: dict[str, Any], client: WebClie
     (folder / f"{key}.md").write_text(text, "utf-8")
     try:
         report = deps.reindex(lambda stage, done, total: None)
-    except LicenseIndexError:
+    except LicensebotError:
         log.exception("indexing the thread failed")
         respond(text="Saved the thread, but " + UNAVAILABLE[0].lower() + UNAVAILABLE[1:], response_type="ephemeral")
         return

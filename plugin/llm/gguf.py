@@ -1,7 +1,7 @@
 """Read the key/value metadata at the head of a GGUF file, without loading the model.
 
-The license guard needs ``general.license`` before any weights are mapped, and tests need
-to build small GGUF headers; the format is simple enough that a reader beats a dependency.
+The license guard needs ``general.license`` before any weights are mapped; the format is
+simple enough that a reader beats a dependency.
 Spec: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
 """
 
@@ -11,15 +11,13 @@ import struct
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from licensebot.errors import GGUFError
+
 MAGIC = b"GGUF"
 # value type id -> struct format (scalars)
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
 _STRING = 8
 _ARRAY = 9
-
-
-class GGUFError(ValueError):
-    """The file is not a readable GGUF file."""
 
 
 def _read(f: BinaryIO, n: int) -> bytes:
@@ -72,18 +70,3 @@ def read_metadata(path: Path, *, keep_arrays: bool = False) -> dict[str, Any]:
             return meta
     except OSError as exc:
         raise GGUFError(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-def write_header(path: Path, metadata: dict[str, str | int]) -> None:
-    """Write a GGUF v3 file with only metadata (no tensors). Used by tests and tooling."""
-    with open(path, "wb") as f:
-        f.write(MAGIC)
-        f.write(struct.pack("<IQQ", 3, 0, len(metadata)))
-        for key, value in metadata.items():
-            raw_key = key.encode("utf-8")
-            f.write(struct.pack("<Q", len(raw_key)) + raw_key)
-            if isinstance(value, int):
-                f.write(struct.pack("<I", 4) + struct.pack("<I", value))
-            else:
-                raw = str(value).encode("utf-8")
-                f.write(struct.pack("<I", _STRING) + struct.pack("<Q", len(raw)) + raw)

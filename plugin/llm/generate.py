@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from plugin.errors import ModelError, ModelTimeout
+from licensebot.errors import ModelError, ModelTimeout
 
 T = TypeVar("T")
 

@@ -8,8 +8,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugin.errors import ModelError, ModelLicenseRefused
-from plugin.gguf import GGUFError, read_metadata
+from licensebot.errors import GGUFError, ModelError, ModelLicenseRefused
+from licensebot.llm.gguf import read_metadata
 
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 

@@ -1,7 +1,7 @@
 """`licensebot soak`: concurrent askers against a real `licensebot serve` process on loopback,
 with a reindex in the middle, counting errors, lost and duplicated answers and memory growth.
 
-The Slack side is plugin.slack.loopback: a recording Web API and signed requests, so the bot
+The Slack side is licensebot.devtools.loopback: a recording Web API and signed requests, so the bot
 runs exactly as in production (HTTP mode, real Bolt app, real model, real Chroma) without a
 workspace. Work happens in a scratch folder under the data dir; the user's index is untouched.
 """
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plugin.settings import Settings
-from plugin.slack.deps import APOLOGY, UNAVAILABLE
-from plugin.slack.loopback import SignedSender, SlackStub, free_port
+from licensebot.devtools.loopback import SignedSender, SlackStub, free_port
+from licensebot.settings import Settings
+from licensebot.slack.deps import APOLOGY, UNAVAILABLE
 
 QUESTIONS = (
     "Can we use Llama 3.1 outputs to train our own model?",
@@ -182,7 +182,7 @@ def run(settings: Settings, *, askers: int, minutes: float, log: Callable[[str],
     port = free_port()
     logfile = (work / "serve.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "plugin.cli", "serve"],
+        [sys.executable, "-m", "licensebot", "serve"],
         env=_serve_env(settings, work, port, secret, stub.api_url), stdout=logfile, stderr=subprocess.STDOUT,
     )
     samples: list[tuple[float, float]] = []
@@ -290,6 +290,6 @@ def _summary(
 
 
 def passed(results: dict[str, Any]) -> bool:
-    return (results["errors"] == 0 and results["lost"] == 0 and results["duplicated"] == 0
-            and results["reindex_ok"] and results["new_policy_quoted_after_reindex"]
-            and results["rss_growth_pct"] < 10.0)
+    return bool(results["errors"] == 0 and results["lost"] == 0 and results["duplicated"] == 0
+                and results["reindex_ok"] and results["new_policy_quoted_after_reindex"]
+                and results["rss_growth_pct"] < 10.0)

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-import prompts
-from index.keyword import tokenize
-from index.models import Chunk, Hit
-from index.retrieval import Retrieval, Retriever
-from plugin.errors import ModelError
-from plugin.generate import Generator
-from plugin.question import clean_question, tries_to_change_rules
+from licensebot import prompts
+from licensebot.answering.question import clean_question, tries_to_change_rules
+from licensebot.errors import ModelError
+from licensebot.index.keyword import tokenize
+from licensebot.index.models import Chunk, Hit
+from licensebot.index.retrieval import Retrieval, Retriever
+from licensebot.llm.generate import Generator
 
 _QUOTED = re.compile(r"\"([^\"]{3,})\"|“([^”]{3,})”|‘([^’]{8,})’")
 _MENTION = re.compile(r"<[@#!][^>]*>|@(?:here|channel|everyone)\b|@[A-Za-z0-9._-]+")

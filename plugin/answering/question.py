@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from plugin.errors import BadQuestion
+from licensebot.errors import BadQuestion
 
 _SLACK_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
 _SLACK_BARE_LINK = re.compile(r"<(https?://[^|>]+)>")

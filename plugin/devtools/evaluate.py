@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from plugin.answer import Answer, AnswerService, normalize_for_match
-from plugin.errors import ConfigError
+from licensebot.answering.service import Answer, AnswerService, normalize_for_match
+from licensebot.errors import ConfigError
 
 
 @dataclass(frozen=True)

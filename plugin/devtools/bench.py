@@ -17,12 +17,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import prompts
-from plugin.answer import key_sentences
-from plugin.generate import LlamaCppGenerator
-from plugin.runtime import SourceConfig, build_embedder, build_generator, build_service, build_store, run_index
-from plugin.settings import Settings
-from plugin.slack.loopback import SignedSender, SlackStub
+import numpy as np
+
+from licensebot import prompts
+from licensebot.answering.service import key_sentences
+from licensebot.devtools.loopback import SignedSender, SlackStub
+from licensebot.index.embeddings import Vectors
+from licensebot.index.models import Chunk
+from licensebot.index.store import VectorStore
+from licensebot.llm.generate import LlamaCppGenerator
+from licensebot.runtime import Runtime, SourceConfig
+from licensebot.settings import Settings
 
 QUESTIONS = [
     "Can we use Llama 3.1 outputs to train our own model?",
@@ -54,10 +59,10 @@ def _no_reindex(progress: Any) -> Any:
 
 
 def _ack_latencies(settings: Settings, service: Any, n: int) -> list[float]:
-    from plugin.slack.app import create_app
-    from plugin.slack.deps import SlackDeps
-    from plugin.slack.feedback import FeedbackStore
-    from plugin.slack.server import http_server
+    from licensebot.slack.app import create_app
+    from licensebot.slack.deps import SlackDeps
+    from licensebot.slack.feedback import FeedbackStore
+    from licensebot.slack.server import http_server
 
     stub = SlackStub().start()
     secret = "bench-secret"
@@ -83,7 +88,8 @@ def _ack_latencies(settings: Settings, service: Any, n: int) -> list[float]:
     return out
 
 
-def run(settings: Settings, *, quick: bool, log: Callable[[str], None]) -> dict[str, Any]:
+def run(rt: Runtime, *, quick: bool, log: Callable[[str], None]) -> dict[str, Any]:
+    settings = rt.settings
     results: dict[str, Any] = {}
     # A scratch folder under the data dir, emptied at the start of each run. (Deleting it at
     # the end would pull files from under Chroma's still-open client.)
@@ -91,15 +97,16 @@ def run(settings: Settings, *, quick: bool, log: Callable[[str], None]) -> dict[
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     local = replace(settings, data_dir=Path(tmp) / "default", chroma_url="", collection="bench")
-    embedder = build_embedder(local)
-    store = build_store(local)
+    lrt = type(rt)(local)
+    embedder = lrt.embedder()
+    store = lrt.store()
     sources = SourceConfig(all_licenses=False, folders=())
-    report, seconds = _timed(lambda: run_index(local, embedder, store, sources))
+    report, seconds = _timed(lambda: lrt.index(embedder, store, sources))
     results["index_default_s"] = round(seconds, 2)
     results["index_default_chunks"] = store.count()
     results["index_default_chunks_per_s"] = round(report.chunks_embedded / seconds, 1)
     log(f"index default corpus: {seconds:.1f} s, {store.count()} chunks")
-    _, noop = _timed(lambda: run_index(local, embedder, store, sources))
+    _, noop = _timed(lambda: lrt.index(embedder, store, sources))
     results["index_noop_s"] = round(noop, 2)
     log(f"no-op reindex: {noop:.2f} s")
 
@@ -110,10 +117,10 @@ def run(settings: Settings, *, quick: bool, log: Callable[[str], None]) -> dict[
     if quick:
         results["index_all_s"] = None
     else:
-        everything = replace(local, data_dir=Path(tmp) / "all")
-        all_store = build_store(everything)
+        everything = type(rt)(replace(local, data_dir=Path(tmp) / "all"))
+        all_store = everything.store()
         report, seconds = _timed(
-            lambda: run_index(everything, embedder, all_store, SourceConfig(all_licenses=True, folders=()))
+            lambda: everything.index(embedder, all_store, SourceConfig(all_licenses=True, folders=()))
         )
         results["index_all_s"] = round(seconds, 1)
         results["index_all_chunks"] = all_store.count()
@@ -122,20 +129,20 @@ def run(settings: Settings, *, quick: bool, log: Callable[[str], None]) -> dict[
     return results
 
 
-def scaling(settings: Settings, *, log: Callable[[str], None]) -> dict[str, Any]:
+def scaling(rt: Runtime, *, log: Callable[[str], None]) -> dict[str, Any]:
     """How cost grows: indexing time against documents, retrieval latency against index size.
 
     Retrieval sizes are cut from the current index (run `licensebot index --all` first for the
     30k point), reusing its vectors, so only search time is measured.
     """
-    from index.indexer import Indexer
-    from index.retrieval import Retriever
-    from index.sources import load_scancode
-    from index.store import ChromaStore
+    from licensebot.index.chroma import ChromaStore
+    from licensebot.index.indexer import Indexer
+    from licensebot.index.retrieval import Retriever
+    from licensebot.index.sources import load_scancode
 
-    tmp = settings.data_dir / "bench-scaling"
+    tmp = rt.settings.data_dir / "bench-scaling"
     shutil.rmtree(tmp, ignore_errors=True)
-    embedder = build_embedder(settings)
+    embedder = rt.embedder()
     indexing = []
     all_docs = sorted(load_scancode(None).documents, key=lambda d: d.key)
     for n in (10, 100, 300):
@@ -145,8 +152,7 @@ def scaling(settings: Settings, *, log: Callable[[str], None]) -> dict[str, Any]
         indexing.append({"documents": n, "chunks": store.count(), "seconds": round(seconds, 1),
                          "chunks_per_s": round(report.chunks_embedded / seconds, 1)})
         log(f"indexing {n} documents: {store.count()} chunks in {seconds:.1f} s")
-    source = build_store(settings)
-    chunks, vectors = source.sample_with_vectors(40_000)
+    chunks, vectors = _sample_with_vectors(rt.store(), 40_000)
     retrieval = []
     for size in (100, 1_000, 10_000, 30_000):
         if size > len(chunks):
@@ -169,13 +175,28 @@ def scaling(settings: Settings, *, log: Callable[[str], None]) -> dict[str, Any]
     return {"indexing": indexing, "retrieval": retrieval}
 
 
+def _sample_with_vectors(store: VectorStore, n: int) -> tuple[list[Chunk], Vectors]:
+    """Up to ``n`` stored chunks with their vectors, to build smaller indexes from."""
+    chunks: list[Chunk] = []
+    vectors: list[Vectors] = []
+    for part, vecs in store.export():
+        chunks.extend(part)
+        vectors.append(vecs)
+        if len(chunks) >= n:
+            break
+    if not vectors:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return chunks[:n], np.vstack(vectors)[:n]
+
+
 def serving_measurements(local: Settings, log: Callable[[str], None]) -> dict[str, Any]:
     """Retrieval, answer, first-token and ack latency and peak RSS of a serving process."""
     results: dict[str, Any] = {}
-    embedder = build_embedder(local, serving=True)
-    store = build_store(local)
-    generator, _info = build_generator(local)
-    service = build_service(local, embedder, store, generator)
+    rt = Runtime(local)
+    embedder = rt.embedder(serving=True)
+    store = rt.store()
+    generator, _info = rt.generator()
+    service = rt.service(embedder, store, generator)
     service.retriever.search(QUESTIONS[0])  # build the keyword index and warm up
     retrieval = []
     for q in QUESTIONS * 3:
@@ -217,7 +238,7 @@ def _in_serving_process(local: Settings, log: Callable[[str], None]) -> dict[str
         "LICENSEBOT_DATA_DIR": str(local.data_dir), "LICENSEBOT_COLLECTION": local.collection,
         "LICENSEBOT_CHROMA_URL": "",
     }
-    proc = subprocess.run([sys.executable, "-m", "plugin.bench"], env=env, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "licensebot.devtools.bench"], env=env, capture_output=True, text=True)
     for line in proc.stderr.splitlines():
         if line.startswith("bench: "):
             log(line.removeprefix("bench: "))

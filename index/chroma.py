@@ -1,0 +1,405 @@
+"""Chroma as the vector store, embedded (PersistentClient) or as a server (HttpClient).
+
+We always pass our own embeddings: Chroma's default embedding function would download a model.
+Every build is a new collection; the "active" record in a small control collection names the
+serving one, and publishing a build moves it. The previous collection is kept until the next
+switch, so a question that resolved it just before a switch can still finish.
+
+Chroma's and httpx's exceptions are converted here, by type, into ``StoreUnavailable`` (cannot
+be reached), ``CollectionMissing`` (dropped by a switch) and ``StoreError`` (anything else).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+import chromadb
+import httpx
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError, NotFoundError
+
+from licensebot.errors import CollectionMissing, StoreError, StoreUnavailable
+from licensebot.index.control import Meta
+from licensebot.index.embeddings import Vectors
+from licensebot.index.models import Chunk
+from licensebot.index.store import IndexBuild
+
+DEFAULT_COLLECTION = "licensebot"
+ACTIVE_KEY = "active"
+_UPSERT_BATCH = 2000
+_PAGE = 5000
+_RESOLVE_EVERY = 1.0
+_METADATA = tuple(f for f in fields(Chunk) if f.name not in ("id", "text"))
+"""Every Chunk field but the id and text (which Chroma keeps itself) travels as metadata."""
+
+T = TypeVar("T")
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    return {f.name: getattr(chunk, f.name) for f in _METADATA}
+
+
+def chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    values: dict[str, Any] = {}
+    for f in _METADATA:
+        raw = meta.get(f.name)
+        if raw is None:
+            continue  # written by an older layout; the dataclass default applies
+        values[f.name] = int(raw) if f.type == "int" else str(raw)
+    if values.get("kind") != "discussion":
+        values["kind"] = "license"
+    return Chunk(id=chunk_id, text=text, **values)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Connection failures, by type: httpx's transport errors (a server that is down), OS errors
+    (a path that cannot be used), or a client constructor's ValueError raised while handling one."""
+    return isinstance(exc, (httpx.TransportError, OSError)) or (
+        isinstance(exc, ValueError) and isinstance(exc.__context__, (httpx.TransportError, OSError))
+    )
+
+
+def _client(path: Path | None, url: str | None) -> Any:
+    settings = ChromaSettings(anonymized_telemetry=False)
+    where = url or str(path)
+    try:
+        if url:
+            parsed = urlparse(url)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise StoreError(f"LICENSEBOT_CHROMA_URL must look like http://host:8000, not {url!r}")
+            port = parsed.port or (443 if parsed.scheme == "https" else 8000)
+            return chromadb.HttpClient(
+                host=parsed.hostname, port=port, ssl=parsed.scheme == "https", settings=settings
+            )
+        assert path is not None
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    except StoreError:
+        raise
+    except (ChromaError, ValueError, OSError, httpx.HTTPError) as exc:
+        raise StoreUnavailable(f"cannot open the vector store at {where}: {exc}") from exc
+
+
+class _Connection:
+    """One Chroma client, opened lazily and again after a failure, so a server that comes
+    back is used without restarting the bot."""
+
+    def __init__(self, path: Path | None, url: str | None) -> None:
+        self.path = path
+        self.url = url
+        self.where = url or str(path)
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def client(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = _client(self.path, self.url)
+            return self._client
+
+    def reset(self) -> None:
+        with self._lock:
+            self._client = None
+
+    def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a Chroma call, converting its errors at the boundary, by type."""
+        try:
+            return fn(*args, **kwargs)
+        except StoreError:
+            raise
+        except NotFoundError as exc:
+            raise CollectionMissing(f"vector store failed to {what}: {exc}") from exc
+        except Exception as exc:
+            if _unreachable(exc):
+                self.reset()
+                raise StoreUnavailable(f"vector store unavailable at {self.where}: {exc}") from exc
+            raise StoreError(f"vector store failed to {what}: {exc}") from exc
+
+    def open(self, name: str, *, create: bool) -> Any:
+        def go() -> Any:
+            client = self.client()
+            if create:
+                return client.get_or_create_collection(
+                    name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+                )
+            return client.get_collection(name, embedding_function=None)
+
+        return self.call(f"open collection {name}", go)
+
+
+class ChromaControl:
+    """Control records in their own small collection (one dummy dimension: no vectors needed)."""
+
+    def __init__(self, conn: _Connection, name: str) -> None:
+        self._conn = conn
+        self.name = name
+        self._col: Any = None
+
+    def _collection(self) -> Any:
+        if self._col is None:
+            self._col = self._conn.open(self.name, create=True)
+        return self._col
+
+    def _call(self, what: str, method: str, **kwargs: Any) -> Any:
+        try:
+            return self._conn.call(what, getattr(self._collection(), method), **kwargs)
+        except StoreError:
+            self._col = None
+            raise
+
+    def read(self, key: str) -> Meta | None:
+        got = self._call("read a control record", "get", ids=[key], include=["metadatas"])
+        metas = got.get("metadatas") or []
+        return dict(metas[0]) if got["ids"] and metas and metas[0] else None
+
+    def claim(self, key: str, owner: str, meta: Meta) -> Meta:
+        record = {**meta, "owner": owner}
+        # add() ignores an id that exists, so the first writer's record is what we read back.
+        self._call("write a control record", "add", ids=[key], embeddings=[[0.0]], metadatas=[record])
+        return self.read(key) or record
+
+    def write(self, key: str, meta: Meta) -> None:
+        self._call("write a control record", "upsert", ids=[key], embeddings=[[0.0]], metadatas=[dict(meta)])
+
+    def release(self, key: str, owner: str) -> None:
+        self._call("delete a control record", "delete", ids=[key], where={"owner": owner})
+
+    def expire(self, kind: str, before: float) -> None:
+        self._call("expire control records", "delete", where={"$and": [{"kind": kind}, {"at": {"$lt": before}}]})
+
+
+class ChromaCollection:
+    """One Chroma collection holding chunks, their metadata and our embeddings."""
+
+    def __init__(self, conn: _Connection, name: str, handle: Any) -> None:
+        self._conn = conn
+        self.name = name
+        self._col = handle
+
+    def _call(self, what: str, method: str, **kwargs: Any) -> Any:
+        return self._conn.call(what, getattr(self._col, method), **kwargs)
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+        if len(chunks) != len(vectors):
+            raise StoreError("one embedding per chunk is needed")
+        for i in range(0, len(chunks), _UPSERT_BATCH):
+            part = chunks[i : i + _UPSERT_BATCH]
+            self._call(
+                "store chunks",
+                "upsert",
+                ids=[c.id for c in part],
+                embeddings=np.asarray(vectors[i : i + _UPSERT_BATCH], dtype=np.float32),
+                documents=[c.text for c in part],
+                metadatas=[chunk_metadata(c) for c in part],
+            )
+
+    def query(self, vector: Vectors, k: int, docs: Collection[str] | None = None) -> list[tuple[Chunk, float]]:
+        where = {"doc": {"$in": sorted(docs)}} if docs else None
+        result = self._call(
+            "search",
+            "query",
+            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+            n_results=max(1, k),
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(
+            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+        )
+        return [(chunk_from(i, t, dict(m)), 1.0 - float(d)) for i, t, m, d in rows]
+
+    def pages(self, include: list[str], page: int = _PAGE) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            got = self._call("read chunks", "get", include=include, limit=page, offset=offset)
+            if got["ids"]:
+                yield got
+            if len(got["ids"]) < page:
+                return
+            offset += page
+
+    def chunks(self) -> list[Chunk]:
+        out: list[Chunk] = []
+        for got in self.pages(["documents", "metadatas"]):
+            rows = zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            out.extend(chunk_from(i, t, dict(m)) for i, t, m in rows)
+        return out
+
+    def doc_hashes(self) -> dict[str, str]:
+        hashes: dict[str, str] = {}
+        for got in self.pages(["metadatas"], page=10_000):
+            for m in got["metadatas"]:
+                hashes[str(m.get("doc", ""))] = str(m.get("doc_sha256", ""))
+        return hashes
+
+    def export(self, skip_docs: Collection[str] = ()) -> Iterator[tuple[list[Chunk], Vectors]]:
+        skip = set(skip_docs)
+        for got in self.pages(["documents", "metadatas", "embeddings"]):
+            rows = zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
+            kept = [(chunk_from(i, t, dict(m)), v) for i, t, m, v in rows if str(m.get("doc", "")) not in skip]
+            if kept:
+                yield [c for c, _ in kept], np.asarray([v for _, v in kept], dtype=np.float32)
+
+    def count(self) -> int:
+        return int(self._call("count", "count"))
+
+    def state(self) -> dict[str, Any]:
+        raw = (self._col.metadata or {}).get("licensebot_state")
+        if not raw:
+            return {}
+        try:
+            value = json.loads(str(raw))
+        except json.JSONDecodeError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self._call("save state", "modify", metadata={"licensebot_state": json.dumps(state, sort_keys=True)})
+
+
+class ChromaStore:
+    """The serving index of one base name, its builds, and the control records beside it."""
+
+    def __init__(
+        self, *, path: Path | None = None, url: str | None = None, collection: str = DEFAULT_COLLECTION
+    ) -> None:
+        if not path and not url:
+            raise StoreError("a Chroma path or server URL is needed")
+        self._conn = _Connection(path, url)
+        self.where = self._conn.where
+        self.mode = "server" if url else "embedded"
+        self.base = collection
+        self.control = ChromaControl(self._conn, f"{collection}-control")
+        self._serving: ChromaCollection | None = None
+        self._resolved_at = 0.0
+        self._lock = threading.Lock()
+
+    def describe(self) -> str:
+        return f"Chroma {self.mode} at {self.where}, collection '{self.base}'"
+
+    def _names(self) -> list[str]:
+        cols = self._conn.call("list collections", lambda: self._conn.client().list_collections())
+        return [c if isinstance(c, str) else c.name for c in cols]
+
+    def pointer(self) -> Meta | None:
+        """The control record naming the serving collection (None before the first index)."""
+        return self.control.read(ACTIVE_KEY)
+
+    def active_name(self) -> str | None:
+        meta = self.pointer()
+        if meta and meta.get("collection"):
+            return str(meta["collection"])
+        # An index built before builds were switched atomically lives under the base name.
+        return self.base if self.base in self._names() else None
+
+    def _resolve(self) -> ChromaCollection | None:
+        name = self.active_name()
+        with self._lock:
+            if name is None:
+                self._serving = None
+            elif self._serving is None or self._serving.name != name:
+                self._serving = ChromaCollection(self._conn, name, self._conn.open(name, create=False))
+            self._resolved_at = time.monotonic()
+            return self._serving
+
+    def _current(self) -> ChromaCollection | None:
+        # A search reads state() (which resolves) and then queries: one pointer read per
+        # question, while a caller that only queries still follows a switch within a second.
+        with self._lock:
+            serving = self._serving
+            fresh = time.monotonic() - self._resolved_at < _RESOLVE_EVERY
+        return serving if serving is not None and fresh else self._resolve()
+
+    def _read(self, fn: Any, empty: Any) -> Any:
+        """Run ``fn`` on the serving collection; follow a switch if it was dropped meanwhile."""
+        for attempt in range(2):
+            serving = self._current() if attempt == 0 else self._resolve()
+            if serving is None:
+                return empty
+            try:
+                return fn(serving)
+            except StoreUnavailable:
+                with self._lock:
+                    self._serving = None
+                raise
+            except CollectionMissing:
+                if attempt:
+                    raise
+        return empty
+
+    def query(self, vector: Vectors, k: int, docs: Collection[str] | None = None) -> list[tuple[Chunk, float]]:
+        result: list[tuple[Chunk, float]] = self._read(lambda c: c.query(vector, k, docs), [])
+        return result
+
+    def chunks(self) -> list[Chunk]:
+        result: list[Chunk] = self._read(lambda c: c.chunks(), [])
+        return result
+
+    def doc_hashes(self) -> dict[str, str]:
+        result: dict[str, str] = self._read(lambda c: c.doc_hashes(), {})
+        return result
+
+    def count(self) -> int:
+        return int(self._read(lambda c: c.count(), 0))
+
+    def state(self) -> dict[str, Any]:
+        serving = self._resolve()
+        return serving.state() if serving is not None else {}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        serving = self._resolve()
+        if serving is None:
+            raise StoreError("there is no index to update; build one first")
+        serving.set_state(state)
+        # Collection metadata is read when the collection is opened: reopen to see the change.
+        with self._lock:
+            self._serving = None
+
+    def export(self, skip_docs: Collection[str] = ()) -> Iterator[tuple[list[Chunk], Vectors]]:
+        serving = self._resolve()
+        if serving is not None:
+            yield from serving.export(skip_docs)
+
+    def begin_build(self) -> ChromaCollection:
+        name = f"{self.base}-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{secrets.token_hex(3)}"
+        return ChromaCollection(self._conn, name, self._conn.open(name, create=True))
+
+    def publish(self, build: IndexBuild) -> None:
+        previous = self.active_name()
+        self.control.write(
+            ACTIVE_KEY,
+            {"kind": "pointer", "collection": build.name, "previous": previous or "", "at": time.time()},
+        )
+        with self._lock:
+            self._serving = None
+        for name in self.leftovers():
+            self.drop(name)
+
+    def discard(self, build: IndexBuild) -> None:
+        self.drop(build.name)
+
+    def _data_names(self) -> list[str]:
+        control = self.control.name
+        return [n for n in self._names() if n != control and (n == self.base or n.startswith(self.base + "-"))]
+
+    def leftovers(self) -> list[str]:
+        meta = self.pointer() or {}
+        keep = {str(meta.get("collection", "")), str(meta.get("previous", ""))}
+        if not meta:
+            keep.add(self.base)
+        return sorted(n for n in self._data_names() if n not in keep)
+
+    def drop(self, name: str) -> None:
+        try:
+            self._conn.call(f"delete collection {name}", lambda: self._conn.client().delete_collection(name))
+        except CollectionMissing:
+            pass  # already gone: another process's cleanup got there first

@@ -1,0 +1,87 @@
+"""What is indexed: one answer for `licensebot sources`, `/license list`, doctor and the Home tab."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from licensebot.index.models import Chunk
+from licensebot.index.store import VectorStore
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    key: str
+    title: str
+    kind: str
+    category: str
+    url: str
+    chunks: int
+
+
+@dataclass(frozen=True)
+class Inventory:
+    documents: tuple[IndexedDocument, ...]
+    """Sorted by key."""
+    chunks: int
+    indexed_at: str = ""
+    all_licenses: bool = False
+    folders: tuple[str, ...] = ()
+    store: str = ""
+
+    @classmethod
+    def of(cls, chunks: Iterable[Chunk], state: dict[str, Any], store: str = "") -> Inventory:
+        counts: Counter[str] = Counter()
+        first: dict[str, Chunk] = {}
+        for c in chunks:
+            counts[c.doc] += 1
+            first.setdefault(c.doc, c)
+        docs = tuple(
+            IndexedDocument(k, first[k].title, first[k].kind, first[k].category, first[k].url, counts[k])
+            for k in sorted(first)
+        )
+        return cls(
+            documents=docs,
+            chunks=sum(counts.values()),
+            indexed_at=str(state.get("indexed_at", "")),
+            all_licenses=bool(state.get("all_licenses", False)),
+            folders=tuple(str(f) for f in state.get("folders", [])),
+            store=store,
+        )
+
+    @classmethod
+    def read(cls, store: VectorStore) -> Inventory:
+        return cls.of(store.chunks(), store.state(), store.describe())
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(d.key for d in self.documents)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for d in self.documents if d.kind == kind)
+
+    def groups(self) -> dict[str, list[IndexedDocument]]:
+        """"kind · category" -> documents, sorted."""
+        out: dict[str, list[IndexedDocument]] = {}
+        for d in self.documents:
+            out.setdefault(f"{d.kind} · {d.category or 'uncategorised'}", []).append(d)
+        return dict(sorted(out.items()))
+
+    def describe(self) -> str:
+        """"all 84 indexed documents (80 licenses, 4 discussions)"."""
+        n = len(self.documents)
+        return f"all {n} indexed documents ({self.count('license')} licenses, {self.count('discussion')} discussions)"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "store": self.store,
+            "documents": len(self.documents),
+            "chunks": self.chunks,
+            "indexed_at": self.indexed_at,
+            "all_licenses": self.all_licenses,
+            "folders": list(self.folders),
+            "by_kind": dict(Counter(d.kind for d in self.documents)),
+            "items": [asdict(d) for d in self.documents],
+        }
