@@ -240,4 +240,5 @@ class OnnxEmbedder:
             weights.sum(axis=1), 1e-9
         )
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        normalised: Vectors = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return normalised
