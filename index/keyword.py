@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -26,16 +26,29 @@ STOPWORDS = frozenset(
 
 
 def _stem(word: str) -> str:
-    # Light suffix stripping so "users"/"user" and "distributing"/"distribute" meet.
-    for suffix, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
+    # Light suffix stripping so "users"/"user", "distributing"/"distribute" and "remotely"/"remote" meet.
+    for suffix, min_len in (("ies", 5), ("ing", 6), ("ly", 7), ("ed", 5), ("es", 5), ("s", 4)):
         if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
             stem = word[: -len(suffix)]
             return stem + "y" if suffix == "ies" else stem
     return word
 
 
+def normalize_quote(text: str) -> str:
+    """Lower-case words separated by single spaces, for matching a quoted phrase in a clause."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
 def tokenize(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    out: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if word in STOPWORDS:
+            continue
+        out.append(_stem(word))
+        if word.startswith("non") and len(word) > 7:
+            # "NonCommercial" is also about "commercial" (as "non-commercial" already is).
+            out.append(_stem(word[3:]))
+    return out
 
 
 class BM25Index:
@@ -73,18 +86,49 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.chunks)
 
+    def holders(self, term: str, docs: Collection[str]) -> set[str]:
+        """Ids of the chunks of ``docs`` that contain ``term``."""
+        found = self._postings.get(term)
+        if found is None:
+            return set()
+        wanted = {self._doc_ids[d] for d in docs if d in self._doc_ids}
+        return {self.chunks[i].id for i in found[0] if int(self._doc_of[i]) in wanted}
+
     def search(
-        self, query: str, k: int, docs: Collection[str] | None = None
+        self,
+        query: str,
+        k: int,
+        docs: Collection[str] | None = None,
+        *,
+        ignore: Collection[str] = (),
+        extra: Mapping[str, float] | None = None,
     ) -> list[tuple[Chunk, float]]:
+        """Top ``k`` chunks for ``query``. With ``docs``, only their chunks are scored and a term's
+        IDF is computed among them: a word in every chunk of a named license (its own name, from
+        the title) then weighs nothing, and a word in one of its clauses weighs most. ``ignore``:
+        terms not to score (the license names the question used to choose ``docs``); ``extra``:
+        more terms with their weights (license words for the question's everyday words)."""
         scores = np.zeros(len(self.chunks), dtype=np.float64)
-        for term in set(tokenize(query)):
-            found = self._postings.get(term)
-            if found is not None:
-                ids, weights = found
-                scores[ids] += self._idf[term] * weights  # ids are unique within a term
+        in_scope: npt.NDArray[np.bool_] | None = None
         if docs is not None:
             wanted = [self._doc_ids[d] for d in docs if d in self._doc_ids]
-            scores[~np.isin(self._doc_of, wanted)] = 0.0
+            in_scope = np.isin(self._doc_of, wanted)
+        terms = dict.fromkeys(tokenize(query), 1.0) | {t: w for t, w in (extra or {}).items()}
+        for term, weight in terms.items():
+            found = self._postings.get(term)
+            if found is None or term in ignore:
+                continue
+            ids, weights = found
+            if in_scope is None:
+                scores[ids] += weight * self._idf[term] * weights  # ids are unique within a term
+                continue
+            mask = in_scope[ids]
+            if not mask.any():
+                continue
+            n, df = int(in_scope.sum()), int(mask.sum())
+            scores[ids[mask]] += weight * math.log(1 + (n - df + 0.5) / (df + 0.5)) * weights[mask]
+        if in_scope is not None:
+            scores[~in_scope] = 0.0
         hits = np.flatnonzero(scores > 0)
         if k <= 0:
             return []

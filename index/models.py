@@ -50,12 +50,23 @@ class Chunk:
     text: str
     doc_sha256: str = ""
     ordinal: int = 0
+    context: str = ""
+    """The lead-in this clause completes, ``body[context_start:context_end]``: the parent's
+    sentence before a list of sub-items ("You agree not to use the Model ...:"), or the first
+    sentence of a long clause for its later parts. Empty when the clause stands alone."""
+    context_start: int = 0
+    context_end: int = 0
+    role: str = "clause"
+    """"clause" (operative terms), "preamble" (text before the first numbered section, recitals),
+    "definition", or "appendix" (how to apply the license, notice templates, after the terms)."""
 
     def search_text(self) -> str:
-        """What embeddings and keyword search see: the clause with its context."""
+        """What embeddings and keyword search see: the clause with its title, headings and lead-in."""
         parts = [self.title]
         if self.heading:
             parts.append(self.heading)
+        if self.context:
+            parts.append(self.context)
         parts.append(self.text)
         return "\n".join(parts)
 

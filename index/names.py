@@ -27,11 +27,13 @@ _GENERIC = frozenset(
 )
 _DATE = re.compile(r"^(19|20)\d\d$")
 _DISCUSSION_WORDS = re.compile(
-    r"\b(forum|threads?|discussions?|discussed|comments?|commenters?|articles?|blog|posts?|"
+    r"\b(forum|threads?|discussions?|discussed|comments?|commenters?|"
     r"(?:people|users|developers|commenters|community) (?:say|said|think|thought|argue|argued|claim)|"
-    r"argued?|argue|debate|opinions?|criticism|critics|news)\b",
+    r"argued?|argue|debate|opinions?|criticism|critics)\b",
     re.IGNORECASE,
 )
+_WEAK_DISCUSSION_WORDS = re.compile(r"\b(articles?|blog|posts?|news)\b", re.IGNORECASE)
+""""What did the article say?" asks for a discussion; "if we adapt a CC BY-SA article" does not."""
 
 
 def normalize(text: str) -> str:
@@ -44,8 +46,12 @@ def version_key(doc_key: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", doc_key))
 
 
-def asks_about_discussions(question: str) -> bool:
-    return bool(_DISCUSSION_WORDS.search(question))
+def asks_about_discussions(question: str, *, names_a_license: bool = False) -> bool:
+    """Does the question ask what people said (forum threads, articles) rather than the terms?
+    Words like "article" or "post" count only when no license is named."""
+    if _DISCUSSION_WORDS.search(question):
+        return True
+    return not names_a_license and bool(_WEAK_DISCUSSION_WORDS.search(question))
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,31 @@ license and model names found in the question.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from licensebot.index.embeddings import Embedder
-from licensebot.index.keyword import BM25Index, tokenize
+from licensebot.index.keyword import BM25Index, normalize_quote, tokenize
 from licensebot.index.models import Chunk, Hit
 from licensebot.index.names import NameIndex, NameMatch, asks_about_discussions, load_aliases
 from licensebot.index.store import VectorStore
+from licensebot.index.vocabulary import Vocabulary
 
 RRF_K = 60
 CANDIDATES = 40
+ROLE_WEIGHTS = {"clause": 1.0, "definition": 0.9, "preamble": 0.8, "appendix": 0.8}
+"""Fused scores are scaled by the role of the chunk: a question about what a license lets you do
+is answered by its operative clauses; a preamble ("we protect your rights with two steps"), a
+definition or a how-to-apply appendix wins only when it matches clearly better."""
+_QUOTED = re.compile(r"[\"“‘']([^\"”’']{4,120})[\"”’']")
+"""A phrase the asker quotes ('Built with Meta Llama 3') is text they expect to find as written."""
+RARE = 2
+"""A question word found in at most this many chunks of the named licenses picks out its clause."""
+RARE_RANK = 3
+_ASKS_MEANING = re.compile(r"\b(mean|means|meaning|defin\w*|count(?:s|ed)? as|considered|covered)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class RetrievalConfig:
     min_similarity_named: float = 0.20
     """The bar when the question names a document we hold."""
     aliases_path: Path | None = None
+    vocabulary_path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,7 @@ class Retriever:
         self.store = store
         self.config = config or RetrievalConfig()
         self._aliases = load_aliases(self.config.aliases_path)
+        self._vocabulary = Vocabulary.load(self.config.vocabulary_path)
         self._lock = threading.Lock()
         self._generation: object = None
         self._bm25 = BM25Index([])
@@ -97,7 +111,8 @@ class Retriever:
         named = self._names.find(question)
         discussions = {d for d, kind in self._kinds.items() if kind == "discussion"}
         scope: set[str] | None = None
-        if asks_about_discussions(question) and discussions:
+        names_a_license = any(self._kinds.get(d) == "license" for d in named.docs)
+        if asks_about_discussions(question, names_a_license=names_a_license) and discussions:
             scope = discussions
             boost_docs = set(named.docs) & discussions
         else:
@@ -107,8 +122,17 @@ class Retriever:
         preferred = frozenset(named.newest_unversioned()) if scope is not None else frozenset()
         vector = self.embedder.embed([question])[0]
         by_vector = self.store.query(vector, CANDIDATES, scope)
-        by_keyword = self._bm25.search(question, CANDIDATES, scope)
-        hits = self._fuse(by_vector, by_keyword, boost=boost_docs | set(preferred))[:k]
+        quoted = [normalize_quote(q) for q in _QUOTED.findall(question)]
+        name_words = {w for m in named.mentions for w in tokenize(m.phrase)} if scope is not None else set()
+        name_words -= {w for q in quoted for w in tokenize(q)}
+        by_keyword = self._bm25.search(
+            question, CANDIDATES, scope, ignore=name_words, extra=self._vocabulary.expand(question)
+        )
+        weights = dict(ROLE_WEIGHTS)
+        if _ASKS_MEANING.search(question):
+            weights["definition"] = 1.0
+        hits = self._fuse(by_vector, by_keyword, boost=boost_docs | set(preferred), weights=weights)
+        hits = self._promote(hits, question, scope, name_words, quoted)[:k]
         best = max((h.similarity for h in hits), default=0.0)
         bar = self.config.min_similarity_named if named.docs else self.config.min_similarity
         confident = bool(hits) and best >= bar and bool(tokenize(question))
@@ -121,11 +145,39 @@ class Retriever:
             preferred=preferred,
         )
 
+    def _promote(
+        self, hits: list[Hit], question: str, scope: set[str] | None, ignore: set[str], quoted: list[str]
+    ) -> list[Hit]:
+        """Bring to the top the chunks that hold a phrase the asker quoted, and, within named
+        licenses, those holding a question word that only they contain: one rare word ("military",
+        "asylum") says which clause is meant even when the embedding prefers a broader one."""
+        rare: set[str] = set()
+        if scope is not None:
+            for term in set(tokenize(question)) - ignore:
+                holders = self._bm25.holders(term, scope)
+                if 0 < len(holders) <= RARE:
+                    rare |= holders
+        exact = {h.chunk.id for h in hits if quoted and any(q in normalize_quote(h.chunk.text) for q in quoted)}
+        if not rare and not exact:
+            return hits
+        have = {h.chunk.id for h in hits}
+        extra = [Hit(chunk=c, score=0.0) for c in self._bm25.chunks if c.id in rare and c.id not in have]
+        pool = hits + extra
+        # A quoted phrase found verbatim goes first; a clause picked out by a rare word is brought
+        # up to RARE_RANK (into the hits an answer quotes), not above clauses that match better.
+        out = [h for h in pool if h.chunk.id in exact] + [h for h in pool if h.chunk.id not in exact]
+        for hit in [h for h in out if h.chunk.id in rare - exact]:
+            at = out.index(hit)
+            if at > RARE_RANK - 1:
+                out.insert(RARE_RANK - 1, out.pop(at))
+        return out
+
     @staticmethod
     def _fuse(
         by_vector: list[tuple[Chunk, float]],
         by_keyword: list[tuple[Chunk, float]],
         boost: Collection[str] = (),
+        weights: dict[str, float] | None = None,
     ) -> list[Hit]:
         scores: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
@@ -142,7 +194,10 @@ class Retriever:
         for cid, chunk in chunks.items():
             if chunk.doc in boost:
                 scores[cid] += 0.5 / RRF_K
-        ranked = sorted(scores, key=lambda cid: (-scores[cid], cid))
+            if weights:
+                scores[cid] *= weights.get(chunk.role, 1.0)
+        # Equal fused scores (ranks 1 and 2 swapped between the two lists) go to the stronger evidence.
+        ranked = sorted(scores, key=lambda cid: (-scores[cid], -(sims.get(cid, 0.0) + kw.get(cid, 0.0) / 10), cid))
         return [
             Hit(chunk=chunks[c], score=scores[c], similarity=sims.get(c, 0.0), keyword=kw.get(c, 0.0))
             for c in ranked

@@ -1,0 +1,52 @@
+"""Everyday words to the words licenses use ("binaries" -> "object code"), for keyword search.
+
+A question about "shipping binaries" should find GPL-3.0 §6 "Conveying Non-Source Forms ... object
+code", though no word of the question is in it. The mapping is a reviewable data file
+(``data/vocabulary.yaml``); expanded words count at a fraction of the question's own words.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from licensebot.errors import SourceError
+from licensebot.index.keyword import tokenize
+
+EXPANSION_WEIGHT = 0.5
+"""A word added by the vocabulary counts half as much as a word the question used."""
+
+
+class Vocabulary:
+    def __init__(self, mapping: dict[str, list[str]]) -> None:
+        self._phrases: dict[tuple[str, ...], set[str]] = {}
+        for phrase, words in mapping.items():
+            key = tuple(tokenize(phrase))
+            if key:
+                self._phrases.setdefault(key, set()).update(t for w in words for t in tokenize(w))
+        self._longest = max((len(k) for k in self._phrases), default=0)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Vocabulary:
+        try:
+            if path is None:
+                text = resources.files("licensebot.index").joinpath("data/vocabulary.yaml").read_text("utf-8")
+            else:
+                text = path.read_text("utf-8")
+            data = yaml.safe_load(text) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise SourceError(f"cannot read the vocabulary file {path or 'vocabulary.yaml'}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise SourceError(f"the vocabulary file {path or 'vocabulary.yaml'} must map words to lists of words")
+        return cls({str(k): [str(w) for w in (v if isinstance(v, list) else [v])] for k, v in data.items()})
+
+    def expand(self, question: str) -> dict[str, float]:
+        """Extra keyword-search terms for ``question`` with their weights (its own terms excluded)."""
+        tokens = tokenize(question)
+        extra: set[str] = set()
+        for i in range(len(tokens)):
+            for n in range(1, self._longest + 1):
+                extra |= self._phrases.get(tuple(tokens[i : i + n]), set())
+        return {t: EXPANSION_WEIGHT for t in extra - set(tokens)}
