@@ -34,7 +34,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from licensebot.index.models import Chunk, Document
 
-CHUNKER_VERSION = "9"
+CHUNKER_VERSION = "10"
 """Bump when chunk boundaries, labels or what is embedded change, so indexes are rebuilt."""
 
 MAX_CHARS = 1400
@@ -95,6 +95,9 @@ class _Marker:
     """A heading on a line of its own: it closes every heading at its indentation."""
     introduces_numbering: bool = False
     """A heading line right before a "1." list (an appended policy): the list sits under it."""
+    restart: bool = False
+    """Numbering starts over under this heading (a policy appended to a license): its labels
+    carry the heading ("Meta Llama 3 Acceptable Use Policy §2.a"), as §2.a is also the license's."""
     unit: int = -1
     """Index of the unit this marker opened."""
     items: int = 0
@@ -388,6 +391,7 @@ class _Numbering:
     def reset(self) -> None:
         self.stack = []
         self.last_top = None
+        self.dec_titles.clear()
 
     def path(self) -> tuple[str, ...]:
         has_numbers = any(m.style == "dec" for m in self.stack)
@@ -444,6 +448,9 @@ class _Numbering:
             return self._heading_label(), section_id
         if not section_id:
             return self._heading_label(), ""
+        part = next((m.title for m in self.stack if m.restart), "")
+        if part:
+            return f"{part} §{section_id}" + (f" {deepest.title}" if deepest and deepest.title else ""), section_id
         title = deepest.title if deepest is not None and deepest.title else numbered_title
         if deepest is not None and deepest.style == "section" and section_id == deepest.value:
             return f"{deepest.word} {section_id}" + (f" {title}" if title else ""), section_id
@@ -605,6 +612,8 @@ def _units(body: str) -> list[_Unit]:
     numbering = _Numbering()
     units: list[_Unit] = [_Unit(0, "", "", "")]
     prev_closed = True
+    part_title: _Line | None = None
+    """A title-like line since the last marker: a part's title if numbering then starts over."""
     first = True
 
     def open_unit(line: _Line, marker: _Marker | None) -> None:
@@ -641,6 +650,10 @@ def _units(body: str) -> list[_Unit]:
                 marker = _Marker("def", d.group(1).strip())
         if marker is None and line.starts_paragraph and not first:
             marker = _heading_marker(line, text, sentence_case=not numbered_doc, in_numbering=numbering.numbered())
+        if marker is None and part_title is None and not first and (line.starts_paragraph or prev_closed) and (
+            _is_part_title(stripped)
+        ):
+            part_title = line
         prev_closed = marker is not None or stripped.endswith((".", ";", ":", "**"))
         is_first, first = first, False
         if marker is None:
@@ -664,6 +677,17 @@ def _units(body: str) -> list[_Unit]:
             continue
         if marker.style == "hd" and marker.alone and (numbered_doc or numbering.numbered()):
             numbering.reset()  # a heading line of its own starts a new part of a numbered text
+        if (
+            marker.style == "dec" and marker.value == "1" and part_title is not None
+            and numbering.last_top is not None and numbering.last_top >= 2
+        ):
+            # "1." again after "7.": a new numbered part; the title-like line before it names it.
+            title = part_title.text.strip()
+            heading = _Marker("hd", title, title=title, alone=True, introduces_numbering=True, restart=True)
+            numbering.reset()
+            numbering.accept(heading)
+            open_unit(part_title, heading)
+        part_title = None
         if not numbering.accept(marker):
             continue
         open_unit(line, marker)
@@ -682,6 +706,11 @@ def _units(body: str) -> list[_Unit]:
         if unit.parent >= 0:
             units[unit.parent].children.append(i)
     return units
+
+
+def _is_part_title(text: str) -> bool:
+    """A line that could be the title of an appended part ("Meta Llama 3 Acceptable Use Policy")."""
+    return not text.endswith((".", ",", ";", ":")) and _heading_phrase(text, unnumbered=False)
 
 
 def _heading_marker(line: _Line, text: str, *, sentence_case: bool, in_numbering: bool) -> _Marker | None:

@@ -51,40 +51,82 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+Postings = dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]
+HEADING_WEIGHT = 0.0
+"""Extra weight of a term found in the clause's own headings ("Governing Law", "Trademarks")."""
+
+
+def _postings(texts: Sequence[str], k1: float, b: float) -> tuple[Postings, dict[str, float]]:
+    """Per term: the chunks it occurs in and, for each, everything of its BM25 weight but the
+    IDF (tf (k1 + 1) / (tf + k1 (1 - b + b len/avg))); and each term's IDF over all chunks."""
+    counted = [Counter(tokenize(text)) for text in texts]
+    lengths = np.array([sum(c.values()) for c in counted], dtype=np.float64)
+    n = len(texts)
+    avg = float(lengths.mean()) if n and lengths.any() else 1.0
+    raw: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for i, counts in enumerate(counted):
+        for term, tf in counts.items():
+            ids, tfs = raw[term]
+            ids.append(i)
+            tfs.append(tf)
+    postings: Postings = {}
+    idf: dict[str, float] = {}
+    for term, (ids, tfs) in raw.items():
+        idx = np.array(ids, dtype=np.int64)
+        freq = np.array(tfs, dtype=np.float64)
+        norm = k1 * (1 - b + b * lengths[idx] / avg)
+        postings[term] = (idx, freq * (k1 + 1) / (freq + norm))
+        idf[term] = math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
+    return postings, idf
+
+
 class BM25Index:
     """Okapi BM25 with postings as numpy arrays: a term's contribution to every chunk it occurs
     in is one vectorised add, so a query costs about the same at 30,000 chunks as at 1,000
-    (the pure-Python loop it replaced took 30 ms there)."""
+    (the pure-Python loop it replaced took 30 ms there).
+
+    A chunk's document title is a field of its own: it tells documents apart, so it counts when
+    the whole index is searched, but within named documents every chunk of one has the same
+    title, and "Attribution-NonCommercial" in it must not drown the clause that defines
+    "NonCommercial"."""
 
     def __init__(self, chunks: Sequence[Chunk], *, k1: float = 1.2, b: float = 0.75) -> None:
         self.chunks = list(chunks)
         self.k1 = k1
         self.b = b
-        counted = [Counter(tokenize(chunk.search_text())) for chunk in self.chunks]
-        lengths = np.array([sum(c.values()) for c in counted], dtype=np.float64)
-        n = len(self.chunks)
-        avg = float(lengths.mean()) if n else 0.0
-        raw: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        for i, counts in enumerate(counted):
-            for term, tf in counts.items():
-                ids, tfs = raw[term]
-                ids.append(i)
-                tfs.append(tf)
-        # Per posting, everything but the idf: tf (k1 + 1) / (tf + k1 (1 - b + b len/avg)).
-        self._postings: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = {}
-        self._idf: dict[str, float] = {}
-        for term, (ids, tfs) in raw.items():
-            idx = np.array(ids, dtype=np.int64)
-            freq = np.array(tfs, dtype=np.float64)
-            norm = k1 * (1 - b + b * lengths[idx] / avg)
-            self._postings[term] = (idx, freq * (k1 + 1) / (freq + norm))
-            self._idf[term] = math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
+        self._postings, self._idf = _postings([c.search_text(title=False) for c in self.chunks], k1, b)
+        self._title_postings, self._title_idf = _postings([c.title for c in self.chunks], k1, b)
+        self._heading_postings, self._heading_idf = _postings(
+            [f"{c.heading} {c.section}" for c in self.chunks], k1, b
+        )
         doc_ids: dict[str, int] = {}
         self._doc_of = np.array([doc_ids.setdefault(c.doc, len(doc_ids)) for c in self.chunks], dtype=np.int64)
         self._doc_ids = doc_ids
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    @staticmethod
+    def _add(
+        scores: npt.NDArray[np.float64],
+        found: tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]],
+        idf: float,
+        weight: float,
+        in_scope: npt.NDArray[np.bool_] | None,
+    ) -> None:
+        """Add one term's BM25 contribution; within a scope, with the IDF the term has there."""
+        ids, weights = found
+        if in_scope is None:
+            scores[ids] += weight * idf * weights  # ids are unique within a term
+            return
+        mask = in_scope[ids]
+        if mask.any():
+            n, df = int(in_scope.sum()), int(mask.sum())
+            scores[ids[mask]] += weight * math.log(1 + (n - df + 0.5) / (df + 0.5)) * weights[mask]
+
+    def idf(self, term: str) -> float:
+        """The term's inverse document frequency over all chunks (0 for a term no chunk has)."""
+        return self._idf.get(term, 0.0)
 
     def holders(self, term: str, docs: Collection[str]) -> set[str]:
         """Ids of the chunks of ``docs`` that contain ``term``."""
@@ -115,18 +157,17 @@ class BM25Index:
             in_scope = np.isin(self._doc_of, wanted)
         terms = dict.fromkeys(tokenize(query), 1.0) | {t: w for t, w in (extra or {}).items()}
         for term, weight in terms.items():
-            found = self._postings.get(term)
-            if found is None or term in ignore:
+            if term in ignore:
                 continue
-            ids, weights = found
-            if in_scope is None:
-                scores[ids] += weight * self._idf[term] * weights  # ids are unique within a term
-                continue
-            mask = in_scope[ids]
-            if not mask.any():
-                continue
-            n, df = int(in_scope.sum()), int(mask.sum())
-            scores[ids[mask]] += weight * math.log(1 + (n - df + 0.5) / (df + 0.5)) * weights[mask]
+            fields = (
+                (self._postings, self._idf, 1.0),
+                (self._title_postings, self._title_idf, 1.0),
+                (self._heading_postings, self._heading_idf, HEADING_WEIGHT),
+            )
+            for postings, idf, field_weight in fields:
+                found = postings.get(term)
+                if found is not None and field_weight:
+                    self._add(scores, found, idf[term], weight * field_weight, in_scope)
         if in_scope is not None:
             scores[~in_scope] = 0.0
         hits = np.flatnonzero(scores > 0)

@@ -60,9 +60,9 @@ class Chunk:
     """"clause" (operative terms), "preamble" (text before the first numbered section, recitals),
     "definition", or "appendix" (how to apply the license, notice templates, after the terms)."""
 
-    def search_text(self) -> str:
+    def search_text(self, *, title: bool = True) -> str:
         """What embeddings and keyword search see: the clause with its title, headings and lead-in."""
-        parts = [self.title]
+        parts = [self.title] if title else []
         if self.heading:
             parts.append(self.heading)
         if self.context:

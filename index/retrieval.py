@@ -16,10 +16,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from licensebot.index.embeddings import Embedder
+from licensebot.index.catalog import Catalog
+from licensebot.index.embeddings import Embedder, Vectors
+from licensebot.index.inventory import Inventory
 from licensebot.index.keyword import BM25Index, normalize_quote, tokenize
 from licensebot.index.models import Chunk, Hit
-from licensebot.index.names import NameIndex, NameMatch, asks_about_discussions, load_aliases
+from licensebot.index.names import Aliases, NameIndex, NameMatch, asks_about_discussions, load_aliases
+from licensebot.index.sources import installed_licensedb
 from licensebot.index.store import VectorStore
 from licensebot.index.vocabulary import Vocabulary
 
@@ -46,6 +49,8 @@ class RetrievalConfig:
     """The bar when the question names a document we hold."""
     aliases_path: Path | None = None
     vocabulary_path: Path | None = None
+    licensedb: Path | None = None
+    """The LicenseDB folder whose names the bot recognises (default: the installed one)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,10 @@ class Retrieval:
     """The documents the search was limited to (empty: everything indexed)."""
     preferred: frozenset[str] = field(default_factory=frozenset)
     """Newest versions chosen for a name that matched several versions."""
+    vector: Vectors | None = None
+    """The question's embedding (to compare sentences with, without embedding it again)."""
+    name_words: frozenset[str] = frozenset()
+    """Keyword terms of the license names the question used (they say nothing about which clause)."""
 
 
 class Retriever:
@@ -68,11 +77,12 @@ class Retriever:
         self.store = store
         self.config = config or RetrievalConfig()
         self._aliases = load_aliases(self.config.aliases_path)
+        self._licensedb = self.config.licensedb if self.config.licensedb else installed_licensedb()
         self._vocabulary = Vocabulary.load(self.config.vocabulary_path)
         self._lock = threading.Lock()
         self._generation: object = None
         self._bm25 = BM25Index([])
-        self._names = NameIndex({}, {})
+        self._names = NameIndex(Catalog([]), Aliases())
         self._kinds: dict[str, str] = {}
 
     def refresh(self, *, force: bool = False) -> None:
@@ -83,13 +93,34 @@ class Retriever:
                 return
             chunks = self.store.chunks()
             self._bm25 = BM25Index(chunks)
-            self._names = NameIndex.from_chunks(chunks, self._aliases)
+            self._names = NameIndex.from_chunks(chunks, self._aliases, licensedb=self._licensedb)
             self._kinds = {c.doc: c.kind for c in chunks}
             self._generation = generation
 
     @property
     def documents(self) -> dict[str, str]:
         return dict(self._kinds)
+
+    @property
+    def catalog(self) -> Catalog:
+        """Every license the bot knows by name, indexed or not."""
+        self.refresh()
+        return self._names.catalog
+
+    def in_licensedb(self, key: str) -> bool:
+        return key in self._names.catalog.licensedb_keys
+
+    def expand(self, question: str) -> dict[str, float]:
+        """License words for the question's everyday words, with their weights."""
+        return self._vocabulary.expand(question)
+
+    def idf(self, term: str) -> float:
+        return self._bm25.idf(term)
+
+    def inventory(self) -> Inventory:
+        """What is indexed, from the chunks already loaded (one state read)."""
+        self.refresh()
+        return Inventory.of(self._bm25.chunks, self.store.state(), self.store.describe())
 
     def chunks_of(self, docs: Collection[str]) -> list[Chunk]:
         """Chunks of the given documents, in document order (for clause lookups)."""
@@ -120,14 +151,18 @@ class Retriever:
             if named.docs:
                 scope = set(named.docs)
         preferred = frozenset(named.newest_unversioned()) if scope is not None else frozenset()
+        if preferred and scope is not None and not boost_docs:
+            # A name without a version ("ChatGPT", "Gemma") is answered from the newest version of
+            # each license it names, as the answer then says; older versions are not searched.
+            older = {d for m in named.mentions for d in m.docs if d in named.indexed} & scope
+            older -= {d for m in named.mentions if len([x for x in m.docs if x in named.indexed]) == 1 for d in m.docs}
+            scope -= older - preferred
         vector = self.embedder.embed([question])[0]
         by_vector = self.store.query(vector, CANDIDATES, scope)
         quoted = [normalize_quote(q) for q in _QUOTED.findall(question)]
         name_words = {w for m in named.mentions for w in tokenize(m.phrase)} if scope is not None else set()
         name_words -= {w for q in quoted for w in tokenize(q)}
-        by_keyword = self._bm25.search(
-            question, CANDIDATES, scope, ignore=name_words, extra=self._vocabulary.expand(question)
-        )
+        by_keyword = self._bm25.search(question, CANDIDATES, scope, ignore=name_words, extra=self.expand(question))
         weights = dict(ROLE_WEIGHTS)
         if _ASKS_MEANING.search(question):
             weights["definition"] = 1.0
@@ -143,6 +178,8 @@ class Retriever:
             named=named,
             searched_docs=tuple(sorted(scope)) if scope else (),
             preferred=preferred,
+            vector=vector,
+            name_words=frozenset(name_words),
         )
 
     def _promote(

@@ -197,6 +197,15 @@ def scancode_license_dir() -> Path:
     raise SourceError("the scancode-toolkit-mini package has no data/licenses folder")
 
 
+def installed_licensedb() -> Path | None:
+    """The LicenseDB folder if scancode-toolkit-mini is installed, else None (names from the
+    indexed documents and the aliases only)."""
+    try:
+        return scancode_license_dir()
+    except SourceError:
+        return None
+
+
 def read_selection(path: Path | None = None) -> list[str]:
     """Keys and glob patterns (one per line, ``#`` comments) of the default corpus."""
     if path is None:
@@ -251,12 +260,50 @@ def load_scancode(
     return LoadResult(tuple(docs), tuple(failures))
 
 
+def packaged_licenses_dir() -> Path:
+    """Licenses the LicenseDB lacks, shipped with licensebot as data files (the Mistral AI
+    Non-Production and Research Licenses, the Meta Llama 3 Community License of April 2024)."""
+    return Path(str(resources.files("licensebot.index").joinpath("data/licenses")))
+
+
+def load_packaged() -> LoadResult:
+    folder = packaged_licenses_dir()
+    if not folder.is_dir():
+        return LoadResult((), ())
+    docs: list[Document] = []
+    failures: list[SourceFailure] = []
+    for path in folder_files(folder):
+        try:
+            docs.append(_read(path, f"packaged:{path.name}"))
+        except SourceError as exc:
+            failures.append(SourceFailure(str(path), str(exc)))
+    return LoadResult(tuple(docs), tuple(failures))
+
+
 def load_all(
     *, scancode_patterns: Sequence[str] | None, folders: Sequence[Path], scancode_folder: Path | None = None
 ) -> LoadResult:
-    """The full source set: LicenseDB selection plus folders (a folder file wins on a key clash)."""
-    base = load_scancode(scancode_patterns, folder=scancode_folder)
-    extra = load_folders(folders)
-    extra_keys = {d.key for d in extra.documents}
-    docs = [d for d in base.documents if d.key not in extra_keys] + list(extra.documents)
-    return LoadResult(tuple(docs), base.failures + extra.failures)
+    """The full source set: the LicenseDB selection (or all of it), the packaged licenses, and the
+    admin folders. On a key clash an admin's file wins over a packaged one, which wins over the
+    LicenseDB's: an admin can replace any text by dropping a file with its key into a folder."""
+    layers = [load_scancode(scancode_patterns, folder=scancode_folder), load_packaged(), load_folders(folders)]
+    chosen: dict[str, Document] = {}
+    for layer in layers:
+        for doc in layer.documents:
+            chosen[doc.key] = doc
+    return LoadResult(tuple(chosen.values()), tuple(f for layer in layers for f in layer.failures))
+
+
+def newer_in_licensedb(doc: Document, licensedb_keys: Iterable[str]) -> list[str]:
+    """LicenseDB keys that look like later versions of a packaged or folder license (same
+    distinctive name word, a higher first version number), for an admin to review."""
+    words = [w for w in re.findall(r"[a-z]+", doc.key) if w not in {"license", "agreement", "community", "ai", "v"}]
+    numbers = [int(n) for n in re.findall(r"\d+", doc.key) if len(n) < 4]
+    if not words or not numbers:
+        return []
+    out = []
+    for key in licensedb_keys:
+        other = [int(n) for n in re.findall(r"\d+", key) if len(n) < 4]
+        if other and any(w in key.split("-") for w in words[-1:]) and other[:2] > numbers[:2] and key != doc.key:
+            out.append(key)
+    return sorted(out)

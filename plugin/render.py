@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from licensebot.answering.answer import Answer
 from licensebot.answering.lookup import Lookup
-from licensebot.answering.service import Answer
 from licensebot.index.inventory import Inventory
 from licensebot.index.models import IndexReport
 

@@ -13,5 +13,6 @@ def load(name: str) -> str:
     return resources.files(__name__).joinpath(f"{name}.txt").read_text("utf-8").rstrip("\n")
 
 
-def render(name: str, **values: object) -> str:
-    return load(name).format(**values)
+def render(template: str, /, **values: object) -> str:
+    """The template ``prompts/<template>.txt`` with ``{placeholders}`` filled in."""
+    return load(template).format(**values)

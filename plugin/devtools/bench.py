@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from licensebot import prompts
-from licensebot.answering.service import key_sentences
 from licensebot.devtools.loopback import SignedSender, SlackStub
+from licensebot.devtools.stats import percentile
 from licensebot.index.embeddings import Vectors
 from licensebot.index.models import Chunk
 from licensebot.index.store import VectorStore
@@ -41,11 +41,6 @@ QUESTIONS = [
     "Can Google restrict our use of Gemma remotely?",
     "Which courts handle disputes under the Llama 2 license?",
 ]
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -170,7 +165,7 @@ def scaling(rt: Runtime, *, log: Callable[[str], None]) -> dict[str, Any]:
             retriever.search(q)
             times.append(time.perf_counter() - started)
         retrieval.append({"chunks": size, "p50_ms": round(statistics.median(times) * 1000, 1),
-                          "p95_ms": round(_pct(times, 0.95) * 1000, 1)})
+                          "p95_ms": round(percentile(times, 0.95) * 1000, 1)})
         log(f"retrieval over {size} chunks: p50 {retrieval[-1]['p50_ms']} ms")
     return {"indexing": indexing, "retrieval": retrieval}
 
@@ -204,14 +199,13 @@ def serving_measurements(local: Settings, log: Callable[[str], None]) -> dict[st
         service.retriever.search(q)
         retrieval.append(time.perf_counter() - started)
     results["retrieval_p50_ms"] = round(statistics.median(retrieval) * 1000, 1)
-    results["retrieval_p95_ms"] = round(_pct(retrieval, 0.95) * 1000, 1)
+    results["retrieval_p95_ms"] = round(percentile(retrieval, 0.95) * 1000, 1)
     log(f"retrieval p50 {results['retrieval_p50_ms']} ms, p95 {results['retrieval_p95_ms']} ms")
 
     if isinstance(generator, LlamaCppGenerator):
         generator.load()
-        hits = service.retriever.search(QUESTIONS[0]).hits
-        clause = key_sentences(hits[0].chunk.text, QUESTIONS[0], 1)
-        user = prompts.render("answer", question=QUESTIONS[0], clause=clause)
+        lead = service.ask(QUESTIONS[0]).lead
+        user = prompts.render("answer", sentence=lead.text if lead else QUESTIONS[0])
         results["ttft_s"] = round(generator.time_to_first_token(prompts.load("system"), user), 3)
     answers = []
     for q in QUESTIONS:
@@ -219,13 +213,13 @@ def serving_measurements(local: Settings, log: Callable[[str], None]) -> dict[st
         service.ask(q)
         answers.append(time.perf_counter() - started)
     results["answer_p50_s"] = round(statistics.median(answers), 3)
-    results["answer_p95_s"] = round(_pct(answers, 0.95), 3)
+    results["answer_p95_s"] = round(percentile(answers, 0.95), 3)
     log(f"answer p50 {results['answer_p50_s']} s, p95 {results['answer_p95_s']} s, "
         f"first token {results.get('ttft_s')} s")
 
     acks = _ack_latencies(local, service, 30)
     results["ack_p50_ms"] = round(statistics.median(acks) * 1000, 1)
-    results["ack_p99_ms"] = round(_pct(acks, 0.99) * 1000, 1)
+    results["ack_p99_ms"] = round(percentile(acks, 0.99) * 1000, 1)
     log(f"slash-command ack p50 {results['ack_p50_ms']} ms, p99 {results['ack_p99_ms']} ms")
     results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     log(f"peak RSS (model, index and Slack app in one process): {results['peak_rss_mb']} MB")

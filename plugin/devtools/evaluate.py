@@ -1,8 +1,21 @@
 """`licensebot eval`: retrieval and answer quality on a JSONL question set.
 
-The format and metric definitions follow the evaluation README: ``expect`` lists
-(doc, quote) alternatives; text is compared after straightening quotes, dropping ``**``,
-collapsing whitespace and lower-casing.
+One question per line::
+
+    {"id": "b004", "question": "...", "answerable": true,
+     "expect": [{"doc": "llama-2-license-2023", "quote": "excluding Llama 2"}],
+     "forbid": ["including Llama 2"],            # optional: the answer must never say these
+     "mention": ["afl-3.0"]}                     # optional: the answer must name these
+
+``expect`` lists (doc, quote) alternatives. Text is compared after straightening quotes,
+dropping ``**``, collapsing whitespace and lower-casing. A chunk or quote "contains" a phrase
+when its lead-in (``context``, shown with it) and its text together do.
+
+Metrics: hit@k and MRR@10 over the retrieved chunks; grounded (a quote of an expected document
+holds the phrase); lead grounded (the lead does); quote exactness (every quote, lead-in and lead
+is an exact span of its document); abstention / false abstention; paraphrase shown (answered
+items with a model restatement); contradictions (items whose answer text holds a ``forbid``
+phrase); named (items with ``mention`` whose answer names each of them).
 """
 
 from __future__ import annotations
@@ -15,8 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from licensebot.answering.service import Answer, AnswerService, normalize_for_match
-from licensebot.errors import ConfigError
+from licensebot.answering.answer import Answer
+from licensebot.answering.sentences import normalize_for_match
+from licensebot.answering.service import AnswerService
+from licensebot.devtools.stats import percentile
+from licensebot.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,8 @@ class Item:
     question: str
     answerable: bool
     expect: tuple[tuple[str, str], ...]
+    forbid: tuple[str, ...] = ()
+    mention: tuple[str, ...] = ()
 
 
 def load_items(path: Path) -> list[Item]:
@@ -32,7 +50,7 @@ def load_items(path: Path) -> list[Item]:
     try:
         lines = path.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the question file {path}: {exc}") from exc
+        raise UsageError(f"cannot read the question file {path}: {exc}") from exc
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -44,10 +62,12 @@ def load_items(path: Path) -> list[Item]:
                     question=str(raw["question"]),
                     answerable=bool(raw.get("answerable", True)),
                     expect=tuple((str(e["doc"]), str(e["quote"])) for e in raw.get("expect", [])),
+                    forbid=tuple(str(f) for f in raw.get("forbid", [])),
+                    mention=tuple(str(m) for m in raw.get("mention", [])),
                 )
             )
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{path}:{n}: not a question record ({exc})") from exc
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise UsageError(f"{path}:{n}: not a question record ({exc})") from exc
     return items
 
 
@@ -56,12 +76,17 @@ def _matches(doc: str, text: str, expect: Sequence[tuple[str, str]]) -> bool:
     return any(doc == d and normalize_for_match(q) in norm for d, q in expect)
 
 
-def _percentile(values: Sequence[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
+def _exact(answer: Answer, bodies: Mapping[str, str]) -> tuple[int, int]:
+    """(spans checked, spans that are exact) over quotes, their lead-ins and the lead."""
+    spans = [(q.doc, q.start, q.end, q.text) for q in answer.quotes]
+    spans += [(q.doc, q.context_start, q.context_end, q.context) for q in answer.quotes if q.context]
+    if answer.lead is not None:
+        lead = answer.lead
+        spans.append((lead.doc, lead.start, lead.end, lead.text))
+        if lead.context:
+            spans.append((lead.doc, lead.context_start, lead.context_end, lead.context))
+    exact = sum(1 for doc, s, e, text in spans if doc in bodies and bodies[doc][s:e] == text)
+    return len(spans), exact
 
 
 def evaluate(
@@ -73,29 +98,32 @@ def evaluate(
 ) -> dict[str, Any]:
     """Run every item through the full answer path and compute the metrics."""
     rows: list[dict[str, Any]] = []
-    quotes_total = 0
-    quotes_exact = 0
+    spans_total = spans_exact = 0
     for item in items:
         started = time.perf_counter()
-        answer: Answer = service.ask(item.question)
+        answer = service.ask(item.question)
         latency = time.perf_counter() - started
-        rank = 0
-        for i, hit in enumerate(answer.hits[:10], 1):
-            if _matches(hit.chunk.doc, hit.chunk.text, item.expect):
-                rank = i
-                break
-        grounded = any(_matches(q.doc, q.text, item.expect) for q in answer.quotes)
-        for q in answer.quotes:
-            quotes_total += 1
-            body = bodies.get(q.doc)
-            if body is not None and body[q.start : q.end] == q.text:
-                quotes_exact += 1
+        rank = next(
+            (i for i, hit in enumerate(answer.hits[:10], 1)
+             if _matches(hit.chunk.doc, f"{hit.chunk.context} {hit.chunk.text}", item.expect)),
+            0,
+        )
+        lead = answer.lead
+        checked, exact = _exact(answer, bodies)
+        spans_total += checked
+        spans_exact += exact
+        said = normalize_for_match(" ".join([answer.answer, *answer.notes]))
         row = {
             "id": item.id,
             "answerable": item.answerable,
             "rank": rank,
-            "grounded": grounded,
+            "grounded": any(_matches(q.doc, f"{q.context} {q.text}", item.expect) for q in answer.quotes),
+            "lead_grounded": lead is not None and _matches(lead.doc, f"{lead.context} {lead.text}", item.expect),
             "abstained": answer.abstained,
+            "rule": answer.rule,
+            "paraphrase": answer.paraphrase,
+            "contradiction": [f for f in item.forbid if normalize_for_match(f) in said],
+            "named": all(normalize_for_match(m) in said for m in item.mention) if item.mention else None,
             "latency_s": round(latency, 3),
             "top": [f"{h.chunk.doc} {h.chunk.section}" for h in answer.hits[:3]],
         }
@@ -104,6 +132,8 @@ def evaluate(
             on_item(row)
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
+    answered = [r for r in rows if not r["abstained"]]
+    with_mention = [r for r in rows if r["named"] is not None]
 
     def share(rs: Sequence[dict[str, Any]], pred: Callable[[dict[str, Any]], bool]) -> float:
         return round(sum(1 for r in rs if pred(r)) / len(rs), 4) if rs else 0.0
@@ -118,10 +148,14 @@ def evaluate(
             statistics.fmean(1 / r["rank"] if r["rank"] else 0.0 for r in answerable), 4
         ) if answerable else 0.0,
         "grounded": share(answerable, lambda r: r["grounded"]),
-        "quote_exactness": round(quotes_exact / quotes_total, 4) if quotes_total else 1.0,
+        "lead_grounded": share(answerable, lambda r: r["lead_grounded"]),
+        "quote_exactness": round(spans_exact / spans_total, 4) if spans_total else 1.0,
         "abstention": share(unanswerable, lambda r: r["abstained"]),
         "false_abstention": share(answerable, lambda r: r["abstained"]),
-        "latency_p50_s": round(_percentile(latencies, 0.5), 3),
-        "latency_p95_s": round(_percentile(latencies, 0.95), 3),
+        "named": share(with_mention, lambda r: r["named"]),
+        "paraphrase_shown": share(answered, lambda r: bool(r["paraphrase"])),
+        "contradictions": sum(1 for r in rows if r["contradiction"]),
+        "latency_p50_s": round(percentile(latencies, 0.5), 3),
+        "latency_p95_s": round(percentile(latencies, 0.95), 3),
         "items": rows,
     }

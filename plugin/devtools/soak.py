@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from licensebot.devtools.loopback import SignedSender, SlackStub, free_port
+from licensebot.devtools.stats import percentile
 from licensebot.settings import Settings
 from licensebot.slack.deps import APOLOGY, UNAVAILABLE
 
@@ -166,11 +167,6 @@ def _ask(sender: SignedSender, stub: _Recorder, tally: _Tally, i: int) -> None:
             tally.latencies.append(reply[0] - started)
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
-
-
 def run(settings: Settings, *, askers: int, minutes: float, log: Callable[[str], None]) -> dict[str, Any]:
     work = settings.data_dir / "soak"
     shutil.rmtree(work, ignore_errors=True)
@@ -276,8 +272,8 @@ def _summary(
         "lost": tally.lost,
         "duplicated": duplicated,
         "retries_sent": tally.retries,
-        "latency_p50_s": round(_pct(tally.latencies, 0.50), 2),
-        "latency_p95_s": round(_pct(tally.latencies, 0.95), 2),
+        "latency_p50_s": round(percentile(tally.latencies, 0.50), 2),
+        "latency_p95_s": round(percentile(tally.latencies, 0.95), 2),
         "rss_after_warmup_mb": round(early, 1),
         "rss_end_mb": round(late, 1),
         "rss_peak_mb": round(max(rss, default=0.0), 1),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from licensebot.answering.service import Answer, Quote
+from licensebot.answering.answer import Answer, Quote
 
 SECTION_LIMIT = 3000
 BLOCK_LIMIT = 50

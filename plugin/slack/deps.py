@@ -10,7 +10,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from licensebot.answering.service import Answer, AnswerService
+from licensebot.answering.answer import Answer
+from licensebot.answering.service import AnswerService
 from licensebot.errors import BadQuestion, LicensebotError, StoreUnavailable
 from licensebot.index.indexer import Progress
 from licensebot.index.models import IndexReport

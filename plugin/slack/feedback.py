@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from licensebot.answering.service import Answer
+from licensebot.answering.answer import Answer
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from licensebot.answering.service import Answer, Quote
+from licensebot.answering.answer import Answer, Quote
 from licensebot.errors import StoreUnavailable
 from licensebot.slack.blocks import BLOCK_LIMIT, SECTION_LIMIT, answer_blocks, escape
 from licensebot.slack.deps import SlackDeps

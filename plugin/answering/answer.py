@@ -1,0 +1,117 @@
+"""What an answer is: the lead sentence, its rule kind, the quoted clauses, and what was not found.
+
+Every ``text`` here is an exact span of its document's body (``body[start:end]``), and so is every
+``context`` (``body[context_start:context_end]``): the lead-in a sub-item completes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from licensebot.index.models import Chunk, Hit
+
+
+@dataclass(frozen=True)
+class Quote:
+    doc: str
+    title: str
+    section: str
+    text: str
+    start: int
+    end: int
+    url: str
+    kind: str = "license"
+    section_id: str = ""
+    context: str = ""
+    """The parent's lead-in this clause completes (shown before it), or ""."""
+    context_start: int = 0
+    context_end: int = 0
+
+    @classmethod
+    def of(cls, chunk: Chunk) -> Quote:
+        return cls(
+            doc=chunk.doc, title=chunk.title, section=chunk.section, text=chunk.text, start=chunk.start,
+            end=chunk.end, url=chunk.url, kind=chunk.kind, section_id=chunk.section_id,
+            context=chunk.context, context_start=chunk.context_start, context_end=chunk.context_end,
+        )
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The sentence(s) of the best clause that answer the question, verbatim, first in the answer."""
+
+    doc: str
+    title: str
+    section: str
+    url: str
+    text: str
+    start: int
+    end: int
+    rule: str = ""
+    """prohibition, obligation, permission, condition, definition, disclaimer, or "" (none fits)."""
+    context: str = ""
+    """The parent's lead-in, when the sentence is a sub-item (shown before it)."""
+    context_start: int = 0
+    context_end: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class NotIndexed:
+    """A license or model the question names that the index does not hold."""
+
+    name: str
+    """As the question or the catalog names it: "VIM License (vim)", "Llama 5"."""
+    reason: str
+    """"not indexed", "version not indexed", "unknown license" or "unknown model"."""
+    indexed_versions: tuple[str, ...] = ()
+    """For a version that is not indexed: the versions of that license that are."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    """The text a reader sees first: the lead sentence with its source, or the "not found" message."""
+    abstained: bool
+    quotes: tuple[Quote, ...] = ()
+    hits: tuple[Hit, ...] = ()
+    notice: str = ""
+    notes: tuple[str, ...] = ()
+    """Extra lines for the reader, e.g. which version is quoted, which named license is missing."""
+    summary_available: bool = True
+    """False when the model could not run (the answer is the clause's own sentence anyway)."""
+    seconds: float = 0.0
+    searched: tuple[str, ...] = field(default_factory=tuple)
+    lead: Lead | None = None
+    paraphrase: str = ""
+    """The model's restatement of the lead, only when it passed the faithfulness check."""
+    not_indexed: tuple[NotIndexed, ...] = ()
+
+    @property
+    def rule(self) -> str:
+        return self.lead.rule if self.lead else ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape other tools rely on (fields are only ever added)."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "rule": self.rule,
+            "lead": self.lead.to_json() if self.lead else None,
+            "paraphrase": self.paraphrase,
+            "quotes": [asdict(q) for q in self.quotes],
+            "hits": [
+                {"doc": h.chunk.doc, "section": h.chunk.section, "text": h.chunk.text, "score": round(h.score, 6),
+                 "context": h.chunk.context}
+                for h in self.hits
+            ],
+            "not_indexed": [asdict(n) for n in self.not_indexed],
+            "notes": list(self.notes),
+            "notice": self.notice,
+            "summary_available": self.summary_available,
+        }

@@ -1,0 +1,113 @@
+"""The lead: the sentence(s) of the best clause that answer the question, verbatim.
+
+The answer opens with the clause's own words rather than a model's restatement of them. Within
+the clause, each sentence is scored by how close its embedding is to the question's and by the
+question words it contains (weighted by how rare they are). The best sentence is extended when
+what follows qualifies it ("However, ...", "provided that ...", "unless ...") or when it ends in
+a colon and the rule is the list after it; a sub-item is shown after its parent's lead-in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from licensebot.answering.answer import Lead, Quote
+from licensebot.answering.rules import classify
+from licensebot.answering.sentences import heading_length, sentence_spans
+from licensebot.index.embeddings import Embedder, Vectors
+from licensebot.index.keyword import tokenize
+
+LEXICAL_WEIGHT = 1.0
+FIRST_SENTENCE_BONUS = 0.05
+LATER_QUOTE_PENALTY = 0.1
+"""A sentence of the second quote must match this much better to lead instead of the first's."""
+"""Legal drafting states the rule first and qualifies it after: the first sentence may get a head start."""
+_REFERS_BACK = re.compile(
+    r"^\W*(?:but|however|this (?:requirement|obligation|restriction|license|section)|such|that|these|those|"
+    r"the (?:foregoing|above)|notwithstanding the foregoing|subject to the foregoing|in that case)\b",
+    re.IGNORECASE,
+)
+"""Share of word overlap against embedding similarity when choosing the lead sentence."""
+MAX_LEAD = 700
+"""Characters at most in a lead (a long sentence is shown whole up to this)."""
+_QUALIFIER = re.compile(
+    r"^\W*(?:however|notwithstanding|except|excluding|provided|unless|but|this (?:does not|shall not)|"
+    r"nothing in|for the avoidance of doubt|in (?:that|such) case|otherwise)\b|^[a-z(]",
+    re.IGNORECASE,
+)
+
+
+def choose_lead(
+    quotes: Sequence[Quote],
+    question: str,
+    *,
+    question_vector: Vectors | None,
+    embedder: Embedder | None,
+    idf: Callable[[str], float],
+    ignore: Collection[str] = (),
+    extra: Mapping[str, float] | None = None,
+) -> Lead:
+    """The lead sentence(s) for ``question``, from the first of ``quotes`` unless a later one holds
+    a sentence that matches better by more than LATER_QUOTE_PENALTY. ``ignore``: the license's own
+    name words (in every sentence of it, they say nothing about which one answers); ``extra``:
+    license words for the question's everyday words, with their weights."""
+    candidates: list[tuple[int, int, int]] = []  # (quote, start, end)
+    for qi, q in enumerate(quotes):
+        spans = sentence_spans(q.text) or [(0, len(q.text))]
+        candidates += [(qi, s, e) for s, e in spans]
+    best = 0
+    if len(candidates) > 1:
+        texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
+        scores = _lexical(texts, question, idf, ignore, extra or {}) * LEXICAL_WEIGHT
+        if embedder is not None and question_vector is not None:
+            scores = scores + embedder.embed(texts) @ np.asarray(question_vector, dtype=np.float32)
+        firsts = [i for i, c in enumerate(candidates) if i == 0 or candidates[i - 1][0] != c[0]]
+        scores[firsts] += FIRST_SENTENCE_BONUS
+        scores -= LATER_QUOTE_PENALTY * np.array([qi for qi, _, _ in candidates], dtype=np.float64)
+        best = int(np.argmax(scores))
+    qi = candidates[best][0]
+    quote = quotes[qi]
+    spans = [(s, e) for q, s, e in candidates if q == qi]
+    best = spans.index(candidates[best][1:])
+    start, end = spans[best]
+    if best > 0 and _REFERS_BACK.match(quote.text[start:end]):
+        # "But this requirement does not apply if ..." qualifies the sentence before it.
+        start = spans[best - 1][0]
+    for nxt_start, nxt_end in spans[best + 1 :]:
+        current = quote.text[start:end]
+        follows = quote.text[nxt_start:nxt_end]
+        if nxt_end - start > MAX_LEAD:
+            break
+        if current.rstrip().endswith(":") or _QUALIFIER.match(follows) or len(current) < 60:
+            end = nxt_end
+            continue
+        break
+    start += heading_length(quote.text[start:end])
+    text = quote.text[start:end]
+    return Lead(
+        doc=quote.doc,
+        title=quote.title,
+        section=quote.section,
+        url=quote.url,
+        text=text,
+        start=quote.start + start,
+        end=quote.start + end,
+        rule=classify(text, quote.context) or "",
+        context=quote.context,
+        context_start=quote.context_start,
+        context_end=quote.context_end,
+    )
+
+
+def _lexical(
+    texts: list[str], question: str, idf: Callable[[str], float], ignore: Collection[str], extra: Mapping[str, float]
+) -> npt.NDArray[np.float64]:
+    """Share of the question's (rarity-weighted) words each sentence contains, 0..1."""
+    wanted = {t: idf(t) for t in set(tokenize(question)) - set(ignore)}
+    wanted |= {t: w * idf(t) for t, w in extra.items() if t not in wanted and t not in ignore}
+    total = sum(wanted.values()) or 1.0
+    return np.array([sum(w for t, w in wanted.items() if t in set(tokenize(s))) / total for s in texts])

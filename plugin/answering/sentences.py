@@ -1,0 +1,93 @@
+"""Sentences of a clause as exact spans, and the text comparison the evaluation uses.
+
+Legal sentences are long and full of traps for a naive splitter: "e.g.", "Inc.", "U.S.",
+"Sec. 3", parentheses that span a period, list markers ("(a)", "iii.") and numbered headings
+("3. Grant of Patent License.") that are not sentences of their own. A span is returned as
+offsets into the text, so whatever is shown is ``text[start:end]``, verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOUNDARY = re.compile(r"(?<=[.;:!?])[\"”’)]?(\s+)(?=[\"“(\[]?[A-Z0-9])|\n\s*\n")
+_ABBREVIATIONS = frozenset(
+    "e.g i.e etc inc ltd llc co corp no nos sec secs art arts vs cf approx u.s u.k e.u dr mr mrs ms st "
+    "fig para paras ch ed v".split()
+)
+_MARKER_ONLY = re.compile(r"^\s*(?:\(?[0-9a-zA-Z]{1,4}[.)]|§?\s*\d+(?:\.\d+)*\.?)\s*$")
+_LEADING_MARKER = re.compile(
+    r"^(?:[-•*]\s+|\d{1,3}(?:\.\d{1,3})+\.?\s+|\(?[0-9a-zA-Z]{1,5}[.)]\s*|§\s*\d+(?:\.\d+)*\s*)?"
+    r"(?:\*\*[^*\n]{1,100}\*\*\s*)?"
+)
+_HEADING = re.compile(r"^([A-Z][^.:\n]{1,80}?)(?:[.:]\s+|\s*\n\s*)(?=[A-Z\"“(])")
+MIN_SENTENCE = 40
+"""A piece shorter than this ("3. Grant of Patent License.", "(i)") joins the sentence after it."""
+
+
+def normalize_for_match(text: str) -> str:
+    """The comparison the evaluation defines: straight quotes, no markdown bold, collapsed spaces,
+    lower case."""
+    text = text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
+    text = text.replace("**", "")
+    return " ".join(text.split()).lower()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``; ``text[start:end]`` has no surrounding spaces."""
+    raw: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.start(1) if m.group(1) is not None else m.start()
+        piece = text[start:end]
+        words = piece.rstrip(".;:!?\"”’)").rsplit(None, 1)
+        last = words[-1].lstrip("(").lower() if words else ""
+        if piece.count("(") > piece.count(")") or last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+            continue
+        raw.append((start, end))
+        start = m.end()
+    raw.append((start, len(text)))
+    spans = [_trim(text, s, e) for s, e in raw]
+    spans = [(s, e) for s, e in spans if e > s]
+    # Fold fragments (a heading, a list marker) into the sentence after them.
+    merged: list[tuple[int, int]] = []
+    carry: int | None = None
+    for s, e in spans:
+        if carry is not None:
+            s, carry = carry, None
+        piece = text[s:e]
+        if len(piece) < MIN_SENTENCE or _MARKER_ONLY.match(piece):
+            carry = s
+            continue
+        merged.append((s, e))
+    if carry is not None:
+        if merged:
+            merged[-1] = (merged[-1][0], _trim(text, carry, len(text))[1])
+        else:
+            merged.append(_trim(text, carry, len(text)))
+    return merged
+
+
+def heading_length(text: str) -> int:
+    """Characters of numbering and heading before the sentence itself ("3. Grant of Patent
+    License. ", "v. ", "3.3 Generated Output\n"): the lead starts after them, still an exact span."""
+    marker = _LEADING_MARKER.match(text)
+    at = marker.end() if marker else 0
+    heading = _HEADING.match(text[at:])
+    if heading and _is_heading(heading.group(1)):
+        at += heading.end()
+    return at if at < len(text) else 0
+
+
+def _is_heading(phrase: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w'’-]*", phrase)
+    small = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "this"}
+    return 0 < len(words) <= 10 and all(w[0].isupper() or w.lower() in small for w in words)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,55 @@
+"""A restatement is shown only when it keeps the clause's negations, force, exceptions, numbers
+and parties: the reversed-meaning traps seen in practice are each caught."""
+
+from __future__ import annotations
+
+import pytest
+
+from licensebot.answering.faithfulness import exception_words, modal_forces, negations, numbers, unfaithful
+
+LLAMA = ("You will not use the Llama Materials or any output or results of the Llama Materials to improve any "
+         "other large language model (excluding Llama 2 or derivative works thereof).")
+LAW = ("This Agreement will be governed and construed under the laws of the State of California without regard "
+       "to choice of law principles.")
+MNPL = "You shall not supply the Mistral Models or Derivatives in the course of a commercial activity."
+MAU = ("If the monthly active users of the products made available by Licensee is greater than 700 million "
+       "monthly active users, you must request a license from Meta.")
+
+
+@pytest.mark.parametrize(
+    ("paraphrase", "sentence", "why"),
+    [
+        ("You will not use the Llama Materials or outputs to improve any other large language model "
+         "(including Llama 2).", LLAMA, "exception words"),
+        ("The laws of the State of California do not apply to this Agreement.", LAW, "negations"),
+        ("You may supply the Mistral Models or Derivatives in the course of a commercial activity.", MNPL,
+         "negations"),
+        ("If the monthly active users of the products made available by Licensee is greater than 70 million, "
+         "you must request a license from Meta.", MAU, "numbers"),
+        ("If the monthly active users of the products made available by Licensee is greater than 700 million "
+         "monthly active users, you must request a license from Google.", MAU, "named parties"),
+        ("If the monthly active users of the products made available by Licensee is greater than 700 million "
+         "monthly active users, you may request a license from Meta.", MAU, "modal force"),
+    ],
+)
+def test_reversed_or_changed_meanings_are_caught(paraphrase: str, sentence: str, why: str) -> None:
+    assert why in unfaithful(paraphrase, sentence, "q")
+
+
+def test_an_echo_of_the_question_is_not_a_restatement() -> None:
+    question = "Can we supply Codestral to our commercial customers as a hosted product?"
+    echo = "You can supply Codestral to commercial customers as a hosted product."
+    assert unfaithful(echo, MNPL, question) in ("echoes the question", "different negations")
+
+
+def test_a_faithful_restatement_passes() -> None:
+    ok = ("If the monthly active users of products made available by the Licensee is greater than 700 million "
+          "monthly active users, you must request a license from Meta.")
+    assert unfaithful(ok, MAU, "Do we need a license above 700 million users?") == ""
+
+
+def test_the_features_read_the_words_that_carry_meaning() -> None:
+    assert negations("You cannot and won't, nor without it.") == {"not": 2, "nor": 1, "without": 1}
+    assert modal_forces("You may not use it; you must keep it.") == {"no permission", "obligation"}
+    assert exception_words("all models, excluding Llama 2, unless agreed") == {"excluding", "unless"}
+    assert numbers("700 million users") == numbers("700,000,000 users") == {700_000_000.0}

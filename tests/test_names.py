@@ -1,0 +1,117 @@
+"""Names of licenses and models in questions: every license the catalog knows, indexed or not."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from licensebot.index.catalog import Catalog, Entry
+from licensebot.index.names import Aliases, NameIndex, load_aliases
+from licensebot.index.sources import installed_licensedb
+
+INDEXED = {
+    "llama-2-license-2023": "Llama 2 Community License Agreement 2023",
+    "llama-3.1-license-2024": "Llama 3.1 Community License Agreement 2024",
+    "gemma-tou-2024-04-01": "Gemma Terms of Use 2024-04-01",
+    "gemma-tou-2025-03-24": "Gemma Terms of Use 2025-03-24",
+    "mistral-ai-non-production-license": "Mistral AI Non-Production License (MNPL-0.1)",
+    "apache-2.0": "Apache License 2.0",
+    "agpl-3.0": "GNU Affero General Public License 3.0",
+    "gpl-3.0": "GNU General Public License 3.0",
+    "qwen-2024": "Qwen License Agreement 2024",
+    "odbl-1.0": "ODC Open Database License v1.0",
+    "mit": "MIT License",
+}
+
+
+@cache
+def names() -> NameIndex:
+    catalog = Catalog.build(installed_licensedb(), INDEXED.items())
+    return NameIndex(catalog, load_aliases(), indexed=INDEXED, common_words={"commercial", "open", "free"})
+
+
+def test_version_named_in_the_question_wins_over_the_family() -> None:
+    found = names().find("Can we use Llama 3.1 outputs to improve a model that is not Llama?")
+    assert found.docs == {"llama-3.1-license-2024"}
+
+
+@pytest.mark.parametrize(
+    ("question", "docs"),
+    [
+        ("Is Codestral 22B usable in production?", {"mistral-ai-non-production-license"}),
+        ("What does the MNPL say about SaaS?", {"mistral-ai-non-production-license"}),
+        ("Mistral-7B-Instruct-v0.3 in our product?", {"apache-2.0"}),
+        ("Can we ship Qwen2.5-72B?", {"qwen-2024"}),
+        ("Can we ship Qwen2.5-7B?", {"apache-2.0"}),
+        ("Does AGPL-3.0 cover network use?", {"agpl-3.0"}),
+        ("gemma-3-27b-it in an app", {"gemma-tou-2024-04-01", "gemma-tou-2025-03-24"}),
+        ("Is GPL-3.0-only code fine here?", {"gpl-3.0"}),
+        ("Is GPL-3.0-or-later code fine here?", {"gpl-3.0"}),
+        ("If we publicly use a map made from an ODbL database?", {"odbl-1.0"}),
+        ("Under the MIT License, what must copies include?", {"mit"}),
+    ],
+)
+def test_model_names_abbreviations_and_spdx_ids_map_to_licenses(question: str, docs: set[str]) -> None:
+    assert names().find(question).docs == docs
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("Under the Vim license, must we send changes back?", "vim"),
+        ("Does AFL-3.0 grant a patent license?", "afl-3.0"),
+        ("Does the Academic Free License 3.0 grant a patent license?", "afl-3.0"),
+        ("What does the EUPL 1.1 say?", "eupl-1.1"),
+        ("What are the attribution requirements of the Microsoft Public License?", "ms-pl"),
+        ("Is the SIL Open Font License fine for embedding?", "ofl-1.1"),
+        ("Does the WTFPL let us do anything?", "wtfpl-2.0"),
+    ],
+)
+def test_licenses_the_index_does_not_hold_are_recognised_as_missing(question: str, key: str) -> None:
+    found = names().find(question)
+    assert found.docs == frozenset()
+    assert any(key in m.docs for m in found.missing)
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase", "kind"),
+    [
+        ("Can we use Llama 5 commercially?", "Llama 5", "version"),
+        ("What does GPL-4.0 say about patents?", "GPL-4.0", "version"),
+        ("Can Llama 3.4 be used?", "Llama 3.4", "version"),
+        ("What does the FooBar Public License 9.0 say?", "FooBar Public License 9.0", "license"),
+        ("Under the Zorblax Community License, can we fine-tune?", "Zorblax Community License", "license"),
+        ("Can we use Yi-34B in our product?", "Yi-34B", "model"),
+    ],
+)
+def test_names_no_catalog_has_are_reported_not_matched_to_a_lookalike(question: str, phrase: str, kind: str) -> None:
+    found = names().find(question)
+    assert found.docs == frozenset()
+    assert [(u.phrase, u.kind) for u in found.unknown] == [(phrase, kind)]
+
+
+def test_an_unknown_version_lists_the_family() -> None:
+    unknown = names().find("Can we use Llama 5?").unknown[0]
+    assert {"llama-2-license-2023", "llama-3.1-license-2024"} <= set(unknown.family)
+
+
+@pytest.mark.parametrize("question", [
+    "What's the weather like today?", "Is commercial use allowed?", "Is the design artistic?",
+    "Can we use Python for scripting?", "How do I expense a train ticket?",
+])
+def test_ordinary_questions_name_nothing(question: str) -> None:
+    found = names().find(question)
+    assert not found.mentions and not found.unknown
+
+
+def test_a_single_common_word_needs_a_license_word_next_to_it() -> None:
+    catalog = Catalog([Entry("commercial-license", "Commercial License")])
+    idx = NameIndex(catalog, Aliases(), common_words={"commercial"})
+    assert idx.find("Is commercial use allowed?").mentions == ()
+    assert idx.find("What does the commercial license say?").mentions
+
+
+def test_unversioned_family_prefers_the_newest_version() -> None:
+    found = names().find("Can Google restrict Gemma remotely?")
+    assert found.newest_unversioned() == {"gemma-tou-2025-03-24"}
