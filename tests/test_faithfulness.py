@@ -43,8 +43,7 @@ def test_an_echo_of_the_question_is_not_a_restatement() -> None:
 
 
 def test_a_faithful_restatement_passes() -> None:
-    ok = ("If the monthly active users of products made available by the Licensee is greater than 700 million "
-          "monthly active users, you must request a license from Meta.")
+    ok = "Licensees whose products had more than 700 million monthly active users must request a license from Meta."
     assert unfaithful(ok, MAU, "Do we need a license above 700 million users?") == ""
 
 
@@ -53,3 +52,8 @@ def test_the_features_read_the_words_that_carry_meaning() -> None:
     assert modal_forces("You may not use it; you must keep it.") == {"no permission", "obligation"}
     assert exception_words("all models, excluding Llama 2, unless agreed") == {"excluding", "unless"}
     assert numbers("700 million users") == numbers("700,000,000 users") == {700_000_000.0}
+
+
+def test_a_copy_of_the_clause_is_not_a_restatement() -> None:
+    assert unfaithful(MAU, MAU, "q") == "a copy of the clause"
+    assert unfaithful(MAU.replace("the products", "products"), MAU, "q") == "a copy of the clause"

@@ -10,7 +10,8 @@ restatement is shown only if it keeps, compared with the sentence it restates:
 - the same exception words (except, excluding, including, unless, other than, provided that,
   only, notwithstanding, subject to);
 - the same numbers and the same named parties (Meta, Google, Licensor, ...);
-- and if it is not an echo of the question, a question itself, an apology or an instruction.
+- and if it is not an echo of the question, a copy of the clause, a question itself, an apology
+  or an instruction.
 
 Anything else is dropped, and the answer is the clause's own sentence alone.
 """
@@ -54,6 +55,8 @@ _PLAIN_WORDS = frozenset(tokenize(
     "gives lose loses keep"
 ))
 SUPPORT = 0.75
+COPY_OVERLAP = 0.85
+"""Word overlap (Jaccard) above which a "restatement" is the clause again."""
 """Share of a restatement's content words that must come from the clause (a backstop against
 invented terms; the structural checks above decide faithfulness)."""
 _OFF_TASK = re.compile(
@@ -110,7 +113,8 @@ def numbers(text: str) -> set[float]:
 
 
 def parties(text: str) -> set[str]:
-    return {w for w in _words(text) if w in _PARTIES}
+    """Named parties, singular ("Licensees" and "Licensee" are the same party)."""
+    return {w.removesuffix("s") for w in _words(text) if w in _PARTIES}
 
 
 def supported(summary: str, sources: Sequence[str], question: str) -> bool:
@@ -137,6 +141,16 @@ def off_task(summary: str) -> bool:
     return bool(_OFF_TASK.search(summary)) or summary.rstrip().endswith("?") or tries_to_change_rules(summary)
 
 
+def copies(paraphrase: str, sentence: str) -> bool:
+    """The clause itself (or nearly): nothing a reader does not already have in the lead."""
+    ours, theirs = set(tokenize(paraphrase)), set(tokenize(sentence))
+    if not ours:
+        return True
+    return normalize_for_match(paraphrase).rstrip(".") in normalize_for_match(sentence) or (
+        len(ours & theirs) / len(ours | theirs) >= COPY_OVERLAP
+    )
+
+
 def unfaithful(paraphrase: str, sentence: str, question: str) -> str:
     """Why ``paraphrase`` may not stand for ``sentence`` ("" when it may)."""
     if off_task(paraphrase):
@@ -153,6 +167,8 @@ def unfaithful(paraphrase: str, sentence: str, question: str) -> str:
     for name, feature in checks:
         if feature(paraphrase) != feature(sentence):
             return f"different {name}"
+    if copies(paraphrase, sentence):
+        return "a copy of the clause"
     if not supported(paraphrase, [sentence], ""):
         return "words not in the clause"
     return ""
