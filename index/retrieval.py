@@ -67,6 +67,8 @@ class Retrieval:
     """The question's embedding (to compare sentences with, without embedding it again)."""
     name_words: frozenset[str] = frozenset()
     """Keyword terms of the license names the question used (they say nothing about which clause)."""
+    about_discussions: bool = False
+    """The question asked what people said, and only discussion excerpts were searched."""
 
 
 class Retriever:
@@ -143,7 +145,8 @@ class Retriever:
         discussions = {d for d, kind in self._kinds.items() if kind == "discussion"}
         scope: set[str] | None = None
         names_a_license = any(self._kinds.get(d) == "license" for d in named.docs)
-        if asks_about_discussions(question, names_a_license=names_a_license) and discussions:
+        about_discussions = asks_about_discussions(question, names_a_license=names_a_license) and bool(discussions)
+        if about_discussions:
             scope = discussions
             boost_docs = set(named.docs) & discussions
         else:
@@ -178,6 +181,7 @@ class Retriever:
             named=named,
             searched_docs=tuple(sorted(scope)) if scope else (),
             preferred=preferred,
+            about_discussions=about_discussions,
             vector=vector,
             name_words=frozenset(name_words),
         )

@@ -239,10 +239,11 @@ def cmd_soak(args: argparse.Namespace, rt: Runtime) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, rt: Runtime) -> int:
+    from licensebot.logs import configure
     from licensebot.slack.server import serve
 
-    serve(rt)
-    return 0
+    configure(rt.settings)
+    return serve(rt)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Runtime], int]] = {

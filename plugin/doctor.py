@@ -112,8 +112,16 @@ def _slack_check(settings: Settings) -> Check:
     parts.append(f"{len(settings.admins)} admins")
     if settings.slack_api_url:
         parts.append(f"API {settings.slack_api_url}")
-    ready = bool(settings.slack_bot_token) and bool(settings.slack_app_token or settings.slack_signing_secret)
-    return Check("slack", ready, "; ".join(parts), fatal=False)
+    from licensebot.slack.app import check_slack_settings, check_token, web_client
+
+    try:
+        # What `serve` checks before it starts: the secrets its mode needs, then the token.
+        check_slack_settings(settings, http_mode=not settings.slack_app_token)
+        who = check_token(web_client(settings.slack_bot_token, settings.slack_api_url))
+    except LicensebotError as exc:
+        return Check("slack", False, "; ".join([*parts, str(exc)]))
+    parts.append(f"auth.test ok (bot {who.get('user', '?')} in team {who.get('team_id', '?')})")
+    return Check("slack", True, "; ".join(parts))
 
 
 def _guarded(name: str, fn: Callable[[], list[Check]]) -> list[Check]:

@@ -94,6 +94,7 @@ class ReindexInProgress(LicensebotError):
         self.holder = holder
         describe = getattr(holder, "describe", None)
         who = describe() if callable(describe) else str(holder)
+        self.who = who
         super().__init__(f"a reindex is already running ({who}); try again when it ends")
 
 

@@ -125,7 +125,28 @@ class Settings:
         "SLACK_API_URL", "", "Slack Web API base URL (GovSlack, or a local fake in tests).", shown_default="(slack.com)"
     )
     host: str = _setting("LICENSEBOT_HOST", "127.0.0.1", "HTTP mode: address to listen on.")
-    port: int = _setting("LICENSEBOT_PORT", 3000, "HTTP mode: port to listen on.", low=1, high=65535)
+    port: int = _setting(
+        "LICENSEBOT_PORT", 3000, "Port for /slack/events (HTTP mode), /healthz and /metrics (both modes).",
+        low=1, high=65535,
+    )
+    request_timeout: float = _setting(
+        "LICENSEBOT_REQUEST_TIMEOUT", 10.0, "Seconds a Slack request may take before it gets a 503.",
+        low=0.5, high=120.0,
+    )
+    drain_seconds: float = _setting(
+        "LICENSEBOT_DRAIN_SECONDS", 25.0,
+        "On SIGTERM, seconds to finish answers in flight before exiting (keep under the grace period).",
+        low=0.0, high=3600.0,
+    )
+    retention_days: int = _setting(
+        "LICENSEBOT_RETENTION_DAYS", 90, "Days the question log keeps who asked what; 0 keeps nothing.",
+        low=0, high=36_500,
+    )
+    log_level: str = _setting(
+        "LICENSEBOT_LOG_LEVEL", "info", "debug, info, warning or error.", choices=("debug", "info", "warning", "error"),
+    )
+    log_format: str = _setting("LICENSEBOT_LOG_FORMAT", "text", "text, or json (one object per line).",
+                               choices=("text", "json"))
 
     @property
     def chroma_path(self) -> Path:

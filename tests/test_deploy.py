@@ -65,3 +65,14 @@ def test_kustomize_renders_the_manifests() -> None:
     kinds = [d["kind"] for d in yaml.safe_load_all(out.stdout) if d]
     assert sorted(kinds) == sorted(["Deployment", "Service", "PersistentVolumeClaim", "Ingress",
                                     "StatefulSet", "Service"])
+
+
+def test_the_image_takes_cpu_torch_and_keeps_compilers_out_of_the_final_stage() -> None:
+    text = (DEPLOY / "Dockerfile").read_text()
+    stages = text.split("\nFROM ")
+    assert len(stages) == 3, "a build stage and a final stage"
+    build, final = stages[1], stages[2]
+    assert "--index-url https://download.pytorch.org/whl/cpu torch==2.13.0" in build
+    assert "build-essential" in build and "cmake" in build
+    assert "build-essential" not in final and "cmake" not in final and "gcc" not in final
+    assert "COPY --from=build /venv /venv" in final and 'CMD ["licensebot", "serve"]' in final

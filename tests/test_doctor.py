@@ -15,6 +15,7 @@ from licensebot.runtime import Runtime
 from licensebot.settings import Settings
 from tests.conftest import licensedb_docs
 from tests.fakes import HashEmbedder
+from tests.slack.fake_slack import FakeSlack
 
 SECRETS = {"SLACK_BOT_TOKEN": "xoxb-very-secret", "SLACK_SIGNING_SECRET": "signing-very-secret",
            "LICENSEBOT_LLM_API_KEY": "sk-very-secret"}
@@ -35,11 +36,17 @@ def test_an_empty_index_fails_and_secrets_are_never_shown(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path), **SECRETS})
+    slack = FakeSlack().start()
+    try:
+        code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path), **SECRETS,
+                                                     "SLACK_API_URL": slack.api_url})
+    finally:
+        slack.stop()
     assert code == 1
     assert not checks["index"]["ok"] and "licensebot index" in checks["index"]["detail"]
     assert checks["answering model"]["ok"] and "apache-2.0" in checks["answering model"]["detail"]
     assert checks["slack"]["ok"] and "SLACK_BOT_TOKEN set" in checks["slack"]["detail"]
+    assert "auth.test ok" in checks["slack"]["detail"] and slack.called("auth.test")
 
 
 def test_a_built_index_a_running_reindex_and_leftovers_are_reported(
@@ -55,7 +62,7 @@ def test_a_built_index_a_running_reindex_and_leftovers_are_reported(
         code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path)})
     finally:
         lock.release()
-    assert code == 0
+    assert code == 1, "without a bot token `serve` would refuse to start"
     assert checks["index"]["ok"] and "2 documents" in checks["index"]["detail"]
     assert "running" in checks["reindex"]["detail"]
     assert orphan.name in checks["leftovers"]["detail"]
@@ -70,3 +77,21 @@ def test_an_unreachable_chroma_server_fails(
     code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path),
                                                  "LICENSEBOT_CHROMA_URL": "http://127.0.0.1:9"})
     assert code == 1 and not checks["vector store"]["ok"] and "unreachable" in checks["vector store"]["detail"]
+
+
+def test_a_token_slack_rejects_fails_and_its_reason_is_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = Runtime(Settings.from_env({"LICENSEBOT_DATA_DIR": str(tmp_path)})).store()
+    Indexer(HashEmbedder(), store).run(licensedb_docs(["mit"]))
+    slack = FakeSlack().start()
+    slack.fail_auth = True
+    try:
+        code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path), **SECRETS,
+                                                     "SLACK_API_URL": slack.api_url})
+    finally:
+        slack.stop()
+    assert code == 1
+    assert not checks["slack"]["ok"] and "invalid_auth" in checks["slack"]["detail"]
+    assert checks["slack"]["fatal"]

@@ -64,7 +64,9 @@ class AnswerService:
         not_indexed = self._not_indexed(retrieval)
         if tries_to_change_rules(question):
             return self._not_found(question, retrieval, started)
-        if not_indexed and not retrieval.named.docs:
+        if not_indexed and not retrieval.named.docs and not retrieval.about_discussions:
+            # What people said about a license can be in the discussions even when its text is
+            # not indexed; the answer then notes that the license itself is missing.
             return self._not_held(question, retrieval, not_indexed, started)
         if not retrieval.confident:
             return self._not_found(question, retrieval, started, not_indexed)

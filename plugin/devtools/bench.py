@@ -10,7 +10,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -56,20 +55,19 @@ def _no_reindex(progress: Any) -> Any:
 def _ack_latencies(settings: Settings, service: Any, n: int) -> list[float]:
     from licensebot.slack.app import create_app
     from licensebot.slack.deps import SlackDeps
-    from licensebot.slack.feedback import FeedbackStore
-    from licensebot.slack.server import http_server
+    from licensebot.slack.questions import QuestionLog
+    from licensebot.slack.server import BackgroundServer
 
     stub = SlackStub().start()
     secret = "bench-secret"
     slack_settings = replace(settings, slack_bot_token="xoxb-bench", slack_signing_secret=secret,
                              slack_api_url=stub.api_url)
     deps = SlackDeps(settings=slack_settings, service=service,
-                     feedback=FeedbackStore(settings.data_dir / "bench-feedback.sqlite3"),
+                     questions=QuestionLog(settings.data_dir / "bench-questions.sqlite3"),
                      reindex=_no_reindex,
                      status=lambda: {"documents": 0, "chunks": 0, "indexed_at": ""})
-    server = http_server(create_app(deps), "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sender = SignedSender(f"http://127.0.0.1:{server.server_address[1]}/slack/events", secret)
+    server = BackgroundServer(deps, create_app(deps)).start()
+    sender = SignedSender(f"{server.url}/slack/events", secret)
     out = []
     for i in range(n):
         status, body, seconds = sender.command(QUESTIONS[i % len(QUESTIONS)], "U1", stub.url + "/response")
@@ -78,8 +76,7 @@ def _ack_latencies(settings: Settings, service: Any, n: int) -> list[float]:
         out.append(seconds)
         time.sleep(0.05)
     # Let the queued answers finish before the index they read is torn down.
-    deps.worker.shutdown(wait=True)
-    server.shutdown()
+    server.stop(drain=600)
     return out
 
 

@@ -42,7 +42,7 @@ class SlackStub:
                     params = json.loads(raw or "{}")
                 else:
                     params = {k: v[0] for k, v in parse_qs(raw).items()}
-                    for key in ("blocks", "view"):
+                    for key in ("blocks", "view", "prompts", "chunks"):
                         if isinstance(params.get(key), str):
                             params[key] = json.loads(params[key])
                 method = self.path.rsplit("/", 1)[-1] if self.path.startswith("/api/") else self.path
@@ -76,7 +76,7 @@ class SlackStub:
         ts = self.record(method, params)
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "licensebot"}
-        if method in ("chat.postMessage", "chat.update"):
+        if method in ("chat.postMessage", "chat.update", "chat.startStream", "chat.stopStream"):
             return {"ok": True, "ts": params.get("ts", ts), "channel": params.get("channel")}
         if method == "conversations.replies":
             return {"ok": True, "messages": []}

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from licensebot import prompts
 from licensebot.devtools.loopback import SignedSender, SlackStub, free_port
 from licensebot.devtools.stats import percentile
 from licensebot.settings import Settings
-from licensebot.slack.deps import APOLOGY, UNAVAILABLE
 
 QUESTIONS = (
     "Can we use Llama 3.1 outputs to train our own model?",
@@ -161,7 +161,7 @@ def _ask(sender: SignedSender, stub: _Recorder, tally: _Tally, i: int) -> None:
     with tally.lock:
         if reply is None:
             tally.lost += 1
-        elif UNAVAILABLE in reply[1] or APOLOGY in reply[1]:
+        elif prompts.message("index_unavailable") in reply[1] or prompts.message("apology") in reply[1]:
             tally.errors.append(f"question {i} answered with an error message")
         else:
             tally.latencies.append(reply[0] - started)
@@ -228,16 +228,17 @@ def run(settings: Settings, *, askers: int, minutes: float, log: Callable[[str],
 
 def _reindex(sender: SignedSender, stub: _Recorder, log: Callable[[str], None]) -> dict[str, Any]:
     log("reindexing (the soak policy changed) while questions keep coming")
-    before = len(stub.called("chat.update"))
+    # Progress and the summary come privately, through the command's response_url.
     began = time.perf_counter()
     status, _, _ = sender.command("reindex", ADMIN, stub.url + "/response/reindex")
+    finished, failed = prompts.message("reindex_finished", added=0, changed=0, removed=0, unchanged=0)[:16], \
+        prompts.message("reindex_failed", reason="")
     deadline = time.time() + 600
     while time.time() < deadline and status == 200:
-        updates = stub.called("chat.update")[before:]
-        done = [u for u in updates if str(u.get("text", "")).startswith(("Reindex finished", "Reindex not done",
-                                                                         "Reindex failed"))]
+        updates = stub.called("/response/reindex")
+        done = [u for u in updates if str(u.get("text", "")).startswith((finished, failed))]
         if done:
-            ok = str(done[0]["text"]).startswith("Reindex finished")
+            ok = str(done[0]["text"]).startswith(finished)
             return {"ok": ok, "seconds": round(time.perf_counter() - began, 1), "message": str(done[0]["text"])[:200]}
         time.sleep(0.2)
     return {"ok": False, "seconds": round(time.perf_counter() - began, 1), "message": f"no result (ack {status})"}

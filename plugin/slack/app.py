@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from licensebot.errors import ConfigError
 from licensebot.settings import Settings
 from licensebot.slack.deps import SlackDeps
-from licensebot.slack.listeners import actions, commands, events, shortcuts
+from licensebot.slack.listeners import actions, assistant, commands, events, shortcuts
 
 log = logging.getLogger("licensebot.slack")
 
@@ -35,16 +35,21 @@ def check_slack_settings(settings: Settings, *, http_mode: bool) -> None:
         raise ConfigError("SLACK_SIGNING_SECRET is needed in HTTP mode (Basic Information > Signing Secret)")
 
 
-def create_app(deps: SlackDeps, *, http_mode: bool = True) -> App:
-    settings = deps.settings
-    check_slack_settings(settings, http_mode=http_mode)
-    client = web_client(settings.slack_bot_token, settings.slack_api_url)
+def check_token(client: WebClient) -> dict[str, Any]:
+    """auth.test: who the token belongs to, or a ConfigError saying why Slack refused it."""
     try:
-        client.auth_test()
+        return dict(client.auth_test().data)  # type: ignore[arg-type]
     except SlackApiError as exc:
         raise ConfigError(f"Slack rejected SLACK_BOT_TOKEN ({exc.response.get('error')})") from exc
     except OSError as exc:
         raise ConfigError(f"cannot reach the Slack API at {client.base_url}: {exc}") from exc
+
+
+def create_app(deps: SlackDeps, *, http_mode: bool = True) -> App:
+    settings = deps.settings
+    check_slack_settings(settings, http_mode=http_mode)
+    client = web_client(settings.slack_bot_token, settings.slack_api_url)
+    check_token(client)
     try:
         app = App(
             signing_secret=settings.slack_signing_secret or "socket-mode-does-not-sign",
@@ -63,6 +68,9 @@ def create_app(deps: SlackDeps, *, http_mode: bool = True) -> App:
             return BoltResponse(status=200, body="")
         return next()
 
+    # The assistant pane's middleware first: it takes the messages of assistant threads, so the
+    # DM listener in events never answers them a second time.
+    assistant.register(app, deps)
     events.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)

@@ -1,75 +1,151 @@
-"""Block Kit rendering of answers, with Slack's limits and escaping.
+"""Block Kit rendering of answers.
 
-Document text can contain ``<!channel>``, ``<@U123>`` or ``&``; escaped, it is shown and never
-pings anyone. Limits: 3,000 characters per section text, 50 blocks per message.
+Quoted license text goes into ``rich_text`` blocks as plain ``text`` elements: Slack shows them
+exactly as written and never reads ``*``, ``_``, ``~``, backticks, ``<!channel>`` or ``<@U1>`` in
+them as formatting, links or mentions. Anything rendered as mrkdwn (titles, notes) is escaped.
+Limits: 3,000 characters per section text; long quotes are split across several elements of
+at most ``PIECE`` characters, so no character is lost; 50 blocks per message.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from licensebot.answering.answer import Answer, Quote
+from licensebot import prompts
+from licensebot.answering.answer import Answer, Lead, Quote
 
 SECTION_LIMIT = 3000
 BLOCK_LIMIT = 50
-QUOTE_BUDGET = 2600
+PIECE = 2900
+MESSAGE_QUOTE_BUDGET = 24_000
+"""Quoted characters per message; further quotes are listed with the command that shows them."""
+
+Block = dict[str, Any]
 
 
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _quote_lines(text: str) -> str:
-    return "\n".join("> " + line if line.strip() else ">" for line in escape(text).splitlines())
+def lookup_hint(doc: str, section_id: str) -> str:
+    return f"/license lookup {doc} {section_id}".strip()
 
 
-def lookup_hint(q: Quote) -> str:
-    return f"/license lookup {q.doc} {q.section_id}".strip()
+def pieces(text: str, size: int = PIECE) -> list[str]:
+    """``text`` in consecutive pieces of at most ``size`` characters, cut after whitespace where
+    possible; joined, they give ``text`` back exactly."""
+    out = []
+    while len(text) > size:
+        cut = max(text.rfind(" ", 0, size), text.rfind("\n", 0, size)) + 1
+        if cut <= size // 2:
+            cut = size
+        out.append(text[:cut])
+        text = text[cut:]
+    if text or not out:
+        out.append(text)
+    return out
 
 
-def quote_block(i: int, q: Quote) -> dict[str, Any]:
-    where = f"*{escape(q.title)}*" + (f", {escape(q.section)}" if q.section else "")
-    if q.url:
-        where += f" · <{q.url}|source>"
-    if q.kind == "discussion":
-        where += " _(discussion excerpt, not license text)_"
-    body = q.text
-    cut = ""
-    if len(_quote_lines(body)) > QUOTE_BUDGET:
-        # Cut at a word boundary; the full clause is one command away.
-        body = body[:QUOTE_BUDGET].rsplit(" ", 1)[0]
-        while len(_quote_lines(body)) > QUOTE_BUDGET:
-            body = body[: int(len(body) * 0.9)].rsplit(" ", 1)[0]
-        cut = f"\n_…cut here; the full clause: `{escape(lookup_hint(q))}`_"
-    text = f"[{i}] {where}\n{_quote_lines(body)}{cut}"
+def verbatim(*parts: str) -> Block:
+    """A rich_text block quoting each non-empty part as it is, one quote element per piece."""
+    elements = [
+        {"type": "rich_text_quote", "elements": [{"type": "text", "text": piece}]}
+        for part in parts if part
+        for piece in pieces(part)
+    ]
+    return {"type": "rich_text", "elements": elements}
+
+
+def quoted_text(block: Block) -> str:
+    """The text of a ``verbatim`` block, pieces joined (what a reader sees, for tests and audits)."""
+    return "".join(e["text"] for quote in block["elements"] for e in quote["elements"])
+
+
+def _where(title: str, section: str, url: str, kind: str = "license") -> str:
+    where = f"*{escape(title)}*" + (f", {escape(section)}" if section else "")
+    if url:
+        where += f" · <{url}|source>"
+    if kind == "discussion":
+        where += " _" + prompts.message("discussion_label") + "_"
+    return where
+
+
+def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT]}}
 
 
-def answer_blocks(answer: Answer, *, feedback_id: str = "") -> list[dict[str, Any]]:
-    blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": escape(answer.answer)[:SECTION_LIMIT]}}
-    ]
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_LIMIT]}]}
+
+
+def lead_blocks(lead: Lead) -> list[Block]:
+    where = _where(lead.title, lead.section, lead.url)
+    header = prompts.message("answer_header", where=where, rule=lead.rule) if lead.rule else where
+    return [section(header), verbatim(lead.context, lead.text)]
+
+
+def quote_blocks(i: int, q: Quote) -> list[Block]:
+    return [section(f"[{i}] " + _where(q.title, q.section, q.url, q.kind)), verbatim(q.context, q.text)]
+
+
+def answer_blocks(answer: Answer, *, feedback_id: str = "", share_value: str = "") -> list[Block]:
+    """Lead first (the clause's own sentence, verbatim), then the model's checked restatement if
+    any, notes, the quoted clauses, the notice, feedback buttons and the share button."""
+    blocks: list[Block] = []
+    if answer.lead is not None:
+        blocks += lead_blocks(answer.lead)
+    else:
+        blocks.append(section(escape(answer.answer)))
+    if answer.paraphrase:
+        blocks.append(context(prompts.message("in_plain_words", paraphrase=escape(answer.paraphrase))))
     for note in answer.notes:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]})
+        blocks.append(context(escape(note)))
+    budget = MESSAGE_QUOTE_BUDGET
     for i, q in enumerate(answer.quotes, 1):
-        blocks.append(quote_block(i, q))
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(answer.notice)}]})
+        size = len(q.text) + len(q.context)
+        if size <= budget:
+            blocks += quote_blocks(i, q)
+            budget -= size
+        else:
+            hint = escape(lookup_hint(q.doc, q.section_id))
+            blocks.append(section(f"[{i}] " + _where(q.title, q.section, q.url, q.kind) + f"\n`{hint}`"))
+    if answer.notice:
+        blocks.append(context(escape(answer.notice)))
+    tail = []
     if feedback_id:
-        blocks.append(feedback_actions(feedback_id))
-    return blocks[:BLOCK_LIMIT]
+        tail.append(feedback_block(feedback_id))
+    if share_value:
+        tail.append(share_block(share_value))
+    return blocks[: BLOCK_LIMIT - len(tail)] + tail
 
 
-def feedback_actions(feedback_id: str) -> dict[str, Any]:
+def feedback_block(feedback_id: str) -> Block:
+    """Slack's own thumbs up/down for AI answers; the value carries the vote and the log id."""
+    return {
+        "type": "context_actions",
+        "block_id": "licensebot_feedback",
+        "elements": [{
+            "type": "feedback_buttons",
+            "action_id": "feedback",
+            "positive_button": {"text": {"type": "plain_text", "text": prompts.message("feedback_positive")},
+                                "value": f"up:{feedback_id}"},
+            "negative_button": {"text": {"type": "plain_text", "text": prompts.message("feedback_negative")},
+                                "value": f"down:{feedback_id}"},
+        }],
+    }
+
+
+def share_block(value: str) -> Block:
     return {
         "type": "actions",
-        "block_id": "licensebot_feedback",
-        "elements": [
-            {"type": "button", "action_id": "feedback_helpful", "value": feedback_id,
-             "text": {"type": "plain_text", "text": "Helpful"}},
-            {"type": "button", "action_id": "feedback_not_helpful", "value": feedback_id,
-             "text": {"type": "plain_text", "text": "Not helpful"}},
-        ],
+        "block_id": "licensebot_share",
+        "elements": [{"type": "button", "action_id": "share_answer", "value": value[:2000],
+                      "text": {"type": "plain_text", "text": prompts.message("share_button")}}],
     }
+
+
+def without_actions(blocks: list[Block], block_id: str) -> list[Block]:
+    return [b for b in blocks if b.get("block_id") != block_id]
 
 
 def answer_fallback(answer: Answer) -> str:
@@ -80,5 +156,5 @@ def answer_fallback(answer: Answer) -> str:
     return escape("\n".join(parts))[:3000]
 
 
-def text_blocks(text: str) -> list[dict[str, Any]]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT]}}]
+def text_blocks(text: str) -> list[Block]:
+    return [section(text)]

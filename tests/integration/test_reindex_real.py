@@ -43,7 +43,7 @@ def test_a_killed_reindex_leaves_the_old_index_serving_and_is_cleaned_up_next_ti
     serving = store.active_name()
     count = store.count()
     retriever = Retriever(embedder, store)
-    question = "Do we need a license from Meta if we have more than 700 million monthly active users?"
+    question = "Under Llama 2, do we need a license from Meta if we have more than 700 million monthly active users?"
     assert retriever.search(question).hits[0].chunk.doc == "llama-2-license-2023"
 
     policies = _folder(tmp_path / "policies", 80)

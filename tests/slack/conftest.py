@@ -11,7 +11,7 @@ from licensebot.index.models import IndexReport, SourceFailure
 from licensebot.index.retrieval import Retriever
 from licensebot.settings import Settings
 from licensebot.slack.deps import SlackDeps
-from licensebot.slack.feedback import FeedbackStore
+from licensebot.slack.questions import QuestionLog
 from tests.fakes import FakeGenerator
 from tests.slack.fake_slack import SECRET, FakeSlack
 
@@ -24,7 +24,7 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def deps(tmp_path: Path, fake_retriever: Retriever, fake_slack: FakeSlack) -> SlackDeps:
+def deps(tmp_path: Path, fake_retriever: Retriever, fake_slack: FakeSlack) -> Iterator[SlackDeps]:
     settings = Settings.from_env({
         "LICENSEBOT_DATA_DIR": str(tmp_path),
         "LICENSEBOT_ADMINS": "UADMIN",
@@ -41,10 +41,12 @@ def deps(tmp_path: Path, fake_retriever: Retriever, fake_slack: FakeSlack) -> Sl
             added=("new-license",), unchanged=5, failures=(SourceFailure("/docs/broken.md", "not UTF-8 text"),)
         )
 
-    return SlackDeps(
+    deps = SlackDeps(
         settings=settings,
         service=service,
-        feedback=FeedbackStore(tmp_path / "feedback.sqlite3"),
+        questions=QuestionLog(tmp_path / "questions.sqlite3"),
         reindex=reindex,
         status=lambda: {"documents": 6, "chunks": 120, "indexed_at": "2026-11-22T10:00:00Z"},
     )
+    yield deps
+    deps.workers.drain(30)

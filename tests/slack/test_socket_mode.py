@@ -70,7 +70,6 @@ def socket_app(deps: SlackDeps, fake_slack: FakeSlack) -> Iterator[FakeSocketMod
     yield ws
     handler.close()
     ws.stop()
-    deps.worker.shutdown(wait=True, cancel_futures=True)
 
 
 def test_mention_over_socket_mode(socket_app: FakeSocketMode, fake_slack: FakeSlack) -> None:

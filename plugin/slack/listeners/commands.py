@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections import defaultdict
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from licensebot.errors import LicensebotError, ReindexAborted, ReindexInProgress
+from licensebot import prompts
+from licensebot.errors import LicensebotError
 from licensebot.index.models import IndexReport
 from licensebot.slack.blocks import escape, text_blocks
-from licensebot.slack.deps import APOLOGY, UNAVAILABLE, SlackDeps, answer_reply, log
+from licensebot.slack.deps import SlackDeps
+from licensebot.slack.questions import Asked
+from licensebot.slack.replies import answer_reply, error_text
 
-HELP = (
-    "*/license* answers license questions with the exact clauses.\n"
-    "• `/license <question>` — answer privately\n"
-    "• `/license share <question>` — answer in the channel\n"
-    "• `/license lookup <license> [section]` — show a clause verbatim, e.g. `/license lookup llama-3.1 1.b.i`\n"
-    "• `/license list` — what is indexed\n"
-    "• `/license help` — this text\n"
-    "Admins: `/license reindex` re-reads all sources; `/license feedback` shows recent feedback."
-)
-ADMIN_ONLY = "Sorry, `/license {cmd}` is for licensebot admins. Ask one of them if the index needs attention."
-SEARCHING = "Searching the license texts…"
+log = logging.getLogger("licensebot.slack")
+PROGRESS_UPDATES = 3
+"""Slack accepts 5 posts to a response_url; this many progress lines, then the summary."""
 
 
 def parse(text: str) -> tuple[str, str]:
@@ -47,26 +41,28 @@ def ack_command(deps: SlackDeps, body: dict[str, Any], ack: Ack) -> None:
     user = body.get("user_id", "")
     if sub in ("reindex", "feedback") and not deps.is_admin(user):
         log.warning("non-admin %s tried /license %s", user, sub)
-        ack(text=ADMIN_ONLY.format(cmd=sub))
+        ack(text=prompts.message("admin_only", command=sub))
         return
     if sub == "help":
-        ack(text=HELP)
+        ack(text=prompts.message("help"))
     elif sub == "reindex":
-        ack(text="Reindexing; I will post progress here.")
+        ack(text=prompts.message("reindex_started"))
     elif sub in ("lookup", "list", "feedback"):
-        ack(text="One moment…")
+        ack(text=prompts.message("one_moment"))
     else:
-        ack(text=SEARCHING)
+        ack(text=prompts.message("searching"))
 
 
-def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None:
     sub, rest = parse(body.get("text", ""))
     user = body.get("user_id", "")
     if sub == "help" or (sub in ("reindex", "feedback") and not deps.is_admin(user)):
         return
     try:
         if sub in ("ask", "share"):
-            reply = answer_reply(deps, rest)
+            asked = Asked(user, body.get("channel_id", ""), "command")
+            # A private answer offers "Share in channel"; a shared one is already there.
+            reply = answer_reply(deps, rest, asked=asked, shareable=sub == "ask")
             kind = "in_channel" if sub == "share" and reply.answered else "ephemeral"
             respond(text=reply.text, blocks=reply.blocks, response_type=kind, replace_original=True)
         elif sub == "lookup":
@@ -79,14 +75,12 @@ def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond, client:
             text = feedback_text(deps)
             respond(text=text, blocks=text_blocks(text), response_type="ephemeral", replace_original=True)
         elif sub == "reindex":
-            run_reindex(deps, client, body.get("channel_id", ""), user)
-    except LicensebotError:
+            run_reindex(deps, respond)
+    except Exception as exc:
+        # The user is looking at "Searching…": replace it with what happened, never a traceback.
         log.exception("/license %s failed", sub)
-        respond(text=UNAVAILABLE, response_type="ephemeral", replace_original=True)
-    except Exception:
-        # The user is looking at "Searching…": replace it with an apology, never a traceback.
-        log.exception("/license %s failed", sub)
-        respond(text=APOLOGY, response_type="ephemeral", replace_original=True)
+        deps.metrics.errors.labels(type(exc).__name__).inc()
+        respond(text=error_text(exc), response_type="ephemeral", replace_original=True)
 
 
 def _norm_section(text: str) -> str:
@@ -96,7 +90,7 @@ def _norm_section(text: str) -> str:
 def lookup_text(deps: SlackDeps, rest: str) -> str:
     words = rest.split()
     if not words:
-        return "Usage: `/license lookup <license> [section]`, e.g. `/license lookup llama-3.1 1.b.i`."
+        return prompts.message("lookup_usage")
     retriever = deps.service.retriever
     retriever.refresh()
     docs = retriever.documents
@@ -111,16 +105,16 @@ def lookup_text(deps: SlackDeps, rest: str) -> str:
         if shorter and (not target or set(shorter) <= set(target)):
             target, section = shorter, words[-1]
     if not target:
-        return f"I do not know a license called `{escape(rest)}`. `/license list` shows what is indexed."
+        return prompts.message("lookup_unknown", query=escape(rest))
     chunks = [c for c in retriever.chunks_of(target[:1])]
     title = chunks[0].title if chunks else target[0]
     if not section:
         labels = list(dict.fromkeys(c.section or "(text)" for c in chunks))
-        return f"*{escape(title)}* — sections:\n" + escape("\n".join(labels))[:2800]
+        return prompts.message("lookup_sections", title=escape(title)) + "\n" + escape("\n".join(labels))[:2800]
     wanted = _norm_section(section)
     hits = [c for c in chunks if c.section_id and _norm_section(c.section_id).startswith(wanted)]
     if not hits:
-        return f"No section `{escape(section)}` in *{escape(title)}*. `/license lookup {target[0]}` lists them."
+        return prompts.message("lookup_no_section", section=escape(section), title=escape(title), doc=target[0])
     out = [f"*{escape(title)}*, {escape(hits[0].section)}"]
     for c in hits:
         out.append("\n".join("> " + line for line in escape(c.text).splitlines() if line.strip()))
@@ -135,73 +129,67 @@ def list_text(deps: SlackDeps) -> str:
     for doc, (kind, category) in sorted(retriever.categories().items()):
         groups[f"{kind} · {category or 'uncategorised'}"].append(doc)
     lines = [f"*{escape(k)}* ({len(v)}): {escape(', '.join(v))}" for k, v in sorted(groups.items())]
-    return "\n".join(lines)[:2900] or "Nothing is indexed yet."
+    return "\n".join(lines)[:2900] or prompts.message("nothing_indexed")
 
 
 def feedback_text(deps: SlackDeps) -> str:
-    rows = deps.feedback.recent(10)
+    rows = deps.questions.recent_feedback(10)
     if not rows:
-        return "No feedback yet."
+        return prompts.message("no_feedback")
     return "\n".join(
-        f"• {'👍' if r.vote == 'helpful' else '👎'} <@{r.user}>: {escape(r.question[:150])}" for r in rows
+        f"• {'👍' if r.vote == 'helpful' else '👎'} <@{r.voter}>: {escape(r.question[:150])}" for r in rows
     )[:2900]
 
 
 def report_summary(report: IndexReport) -> str:
-    lines = [
-        f"Reindex finished: {len(report.added)} added, {len(report.changed)} changed, "
-        f"{len(report.removed)} removed, {report.unchanged} unchanged."
-    ]
+    lines = [prompts.message("reindex_finished", added=len(report.added), changed=len(report.changed),
+                             removed=len(report.removed), unchanged=report.unchanged)]
     for f in report.failures[:10]:
-        lines.append(f"• skipped `{escape(f.path)}`: {escape(f.reason)}")
+        lines.append(prompts.message("reindex_skipped_file", path=escape(f.path), reason=escape(f.reason)))
     if len(report.failures) > 10:
-        lines.append(f"• … and {len(report.failures) - 10} more files")
+        lines.append(prompts.message("reindex_more_files", count=len(report.failures) - 10))
     for note in report.recovered:
-        lines.append(f"• recovered: {escape(note)}")
+        lines.append(prompts.message("reindex_recovered", note=escape(note)))
     return "\n".join(lines)
 
 
-def run_reindex(deps: SlackDeps, client: WebClient, channel: str, user: str) -> None:
+def run_reindex(deps: SlackDeps, respond: Respond) -> None:
+    """Progress goes to the admin alone, through the command's response_url: it works in any
+    channel, the bot need not be a member, and nobody else sees admin chatter."""
     if not deps.reindex_lock.acquire(blocking=False):
-        busy = "A reindex is already running; try again when it ends."
-        client.chat_postEphemeral(channel=channel, user=user, text=busy)
+        respond(text=prompts.message("reindex_busy", detail="started from Slack"), response_type="ephemeral")
         return
+    deps.metrics.reindex_running.set(1)
     try:
-        posted = client.chat_postMessage(channel=channel, text="Reindex started…")
-        ts = posted["ts"]
-        last = [0.0]
+        updates = [0, 0.0]
 
         def progress(stage: str, done: int, total: int) -> None:
             now = time.monotonic()
-            if done < total and now - last[0] < 2.0:
+            if done >= total or updates[0] >= PROGRESS_UPDATES or now - updates[1] < 5.0:
                 return
-            last[0] = now
-            _update(client, channel, ts, f"Reindexing: {stage} {done}/{total} clauses…")
+            updates[0], updates[1] = updates[0] + 1, now
+            respond(text=prompts.message("reindex_progress", stage=stage, done=done, total=total),
+                    response_type="ephemeral", replace_original=True)
 
         try:
             report = deps.reindex(progress)
-            _update(client, channel, ts, report_summary(report))
-        except (ReindexInProgress, ReindexAborted) as exc:
-            # Our own messages: who holds the lock, or that the old index keeps serving.
-            _update(client, channel, ts, f"Reindex not done: {escape(str(exc))}.")
-        except LicensebotError:
+        except LicensebotError as exc:
             log.exception("reindex failed")
-            _update(client, channel, ts, "Reindex failed: " + UNAVAILABLE)
+            deps.metrics.reindexes.labels("failed").inc()
+            respond(text=prompts.message("reindex_failed", reason=error_text(exc)), response_type="ephemeral",
+                    replace_original=True)
+            return
+        deps.metrics.reindexes.labels("succeeded").inc()
+        deps.metrics.last_reindex.set_to_current_time()
+        respond(text=report_summary(report), response_type="ephemeral", replace_original=True)
     finally:
+        deps.metrics.reindex_running.set(0)
         deps.reindex_lock.release()
 
 
-def _update(client: WebClient, channel: str, ts: str, text: str) -> None:
-    try:
-        client.chat_update(channel=channel, ts=ts, text=text)
-    except SlackApiError as exc:
-        log.warning("chat.update failed: %s", exc.response.get("error"))
-
-
 def register(app: App, deps: SlackDeps) -> None:
-    def on_license(body: dict[str, Any], ack: Ack, respond: Respond, client: WebClient) -> None:
+    def on_license(body: dict[str, Any], ack: Ack, respond: Respond) -> None:
         ack_command(deps, body, ack)
-        deps.submit(lambda: run_command(deps, body, respond, client))
+        deps.submit(lambda: run_command(deps, body, respond))
 
     app.command("/license")(on_license)
-

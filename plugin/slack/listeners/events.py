@@ -1,18 +1,24 @@
-"""@mentions in channels (answered in the thread) and direct messages."""
+"""@mentions in channels (answered in the thread), direct messages outside the assistant pane,
+and the App Home tab."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from licensebot import prompts
 from licensebot.answering.question import USER_MENTION
-from licensebot.slack.deps import APOLOGY, SlackDeps, answer_reply, log
+from licensebot.slack.deps import SlackDeps
 from licensebot.slack.listeners.home import publish_home
+from licensebot.slack.posting import post, set_status
+from licensebot.slack.questions import Asked
+from licensebot.slack.replies import answer_reply, text_reply
 
-WORKING = "hourglass_flowing_sand"
+log = logging.getLogger("licensebot.slack")
 
 
 def strip_mentions(text: str) -> str:
@@ -42,35 +48,27 @@ def thread_questions(client: WebClient, channel: str, thread_ts: str, current_ts
     return questions[-3:]
 
 
-def _react(client: WebClient, name: str, channel: str, ts: str, *, add: bool) -> None:
-    try:
-        if add:
-            client.reactions_add(channel=channel, timestamp=ts, name=name)
-        else:
-            client.reactions_remove(channel=channel, timestamp=ts, name=name)
-    except SlackApiError as exc:  # a missing reaction scope must not cost the answer
-        log.warning("reaction %s failed: %s", "add" if add else "remove", exc.response.get("error"))
-
-
 def answer_event(deps: SlackDeps, client: WebClient, event: dict[str, Any], *, in_thread: bool, bot_user: str) -> None:
     channel = event["channel"]
     ts = event["ts"]
     thread_ts = event.get("thread_ts") or ts
     question = strip_mentions(event.get("text", ""))
-    _react(client, WORKING, channel, ts, add=True)
+    reply_in = thread_ts if in_thread else ""
+    status = in_thread and set_status(client, channel, thread_ts, prompts.message("assistant_status"))
     try:
         context = thread_questions(client, channel, thread_ts, ts, bot_user) if event.get("thread_ts") else []
-        reply = answer_reply(deps, question, context)
-        kwargs = {"thread_ts": thread_ts} if in_thread else {}
-        client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks, unfurl_links=False, **kwargs)
+        asked = Asked(event.get("user", ""), channel, "mention" if in_thread else "dm")
+        post(client, channel, answer_reply(deps, question, context, asked=asked), reply_in)
     except Exception:
         log.exception("could not answer event %s", ts)
+        deps.metrics.errors.labels("post").inc()
         try:
-            client.chat_postMessage(channel=channel, text=APOLOGY, **({"thread_ts": thread_ts} if in_thread else {}))
+            post(client, channel, text_reply(prompts.message("apology")), reply_in)
         except SlackApiError:
             log.exception("could not post the apology either")
     finally:
-        _react(client, WORKING, channel, ts, add=False)
+        if status:
+            set_status(client, channel, thread_ts, "")
 
 
 def register(app: App, deps: SlackDeps) -> None:
@@ -81,6 +79,8 @@ def register(app: App, deps: SlackDeps) -> None:
             deps.submit(lambda: answer_event(deps, client, event, in_thread=True, bot_user=bot_user))
 
     def on_message(ack: Ack, event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+        # Messages in assistant threads are the Assistant middleware's (listeners/assistant.py);
+        # it runs first and never passes them on.
         ack()
         if event.get("channel_type") == "im" and not is_from_a_bot(event) and not event.get("subtype"):
             bot_user = context.get("bot_user_id") or ""

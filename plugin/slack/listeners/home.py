@@ -2,43 +2,49 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from licensebot import prompts
 from licensebot.errors import LicensebotError
-from licensebot.slack.blocks import escape
-from licensebot.slack.deps import SlackDeps, log
+from licensebot.slack.blocks import context, escape, section
+from licensebot.slack.deps import SlackDeps
 
-NOTICE = "Not legal advice; ask Legal before relying on an answer."
+log = logging.getLogger("licensebot.slack")
+
+
+def slack_date(iso: str) -> str:
+    """``<!date^…>``: Slack shows the time in each reader's own timezone; the fallback is UTC."""
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return escape(iso)
+    fallback = when.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(when.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
 def home_view(deps: SlackDeps) -> dict[str, Any]:
     try:
         status = deps.status()
-        index_line = (
-            f"*Index:* {status['documents']} documents, {status['chunks']} clauses, "
-            f"last reindexed {status.get('indexed_at') or 'never'}"
-        )
+        counts = {"documents": status["documents"], "chunks": status["chunks"]}
+        when = status.get("indexed_at") or ""
+        index_line = (prompts.message("home_index", when=slack_date(when), **counts) if when
+                      else prompts.message("home_index_never", **counts))
     except LicensebotError:
-        index_line = "*Index:* unavailable right now"
+        index_line = prompts.message("home_index_down")
     model = deps.model
-    model_line = "*Model:* none"
-    if model:
-        model_line = f"*Model:* {escape(model.name)} ({model.license}, {model.license_source})"
-    text = (
-        "*licensebot* answers questions about software and AI-model licenses by quoting the exact clauses "
-        "(license, section, link). It says when the indexed documents do not cover a question.\n\n"
-        "*How to ask:* mention me in a channel (`@licensebot can we use Llama 3.1 outputs to train a model?`), "
-        "send me a direct message, or use `/license <question>`. `/license help` lists every command."
-    )
+    model_line = (prompts.message("home_model", name=escape(model.name), license=model.license,
+                                  source=model.license_source) if model else prompts.message("home_no_model"))
     return {
         "type": "home",
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"{index_line}\n{model_line}"}},
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": NOTICE}]},
+            section(prompts.message("home_intro")),
+            section(f"{index_line}\n{model_line}"),
+            context(prompts.message("home_notice")),
         ],
     }
 

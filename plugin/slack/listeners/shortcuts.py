@@ -3,6 +3,7 @@ as a discussion excerpt, with a permalink back to Slack."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -10,11 +11,13 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from licensebot import prompts
 from licensebot.errors import LicensebotError
-from licensebot.slack.deps import UNAVAILABLE, SlackDeps, log
+from licensebot.slack.deps import SlackDeps
+from licensebot.slack.replies import error_text
 
+log = logging.getLogger("licensebot.slack")
 CALLBACK_ID = "add_to_license_kb"
-NOT_ADMIN = "Sorry, adding to the knowledge base is for licensebot admins."
 _USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
 
 
@@ -50,7 +53,7 @@ def add_to_knowledge_base(deps: SlackDeps, body: dict[str, Any], client: WebClie
         permalink = client.chat_getPermalink(channel=channel, message_ts=thread_ts).get("permalink", "")
     except SlackApiError as exc:
         log.warning("could not read the thread: %s", exc.response.get("error"))
-        respond(text="I could not read that thread; is the bot a member of the channel?", response_type="ephemeral")
+        respond(text=prompts.message("kb_cannot_read"), response_type="ephemeral")
         return
     key, text = thread_document(channel, messages, str(permalink))
     folder = deps.settings.slack_discussions_dir
@@ -58,12 +61,12 @@ def add_to_knowledge_base(deps: SlackDeps, body: dict[str, Any], client: WebClie
     (folder / f"{key}.md").write_text(text, "utf-8")
     try:
         report = deps.reindex(lambda stage, done, total: None)
-    except LicensebotError:
+    except LicensebotError as exc:
         log.exception("indexing the thread failed")
-        respond(text="Saved the thread, but " + UNAVAILABLE[0].lower() + UNAVAILABLE[1:], response_type="ephemeral")
+        respond(text=prompts.message("kb_saved_not_indexed", reason=error_text(exc)), response_type="ephemeral")
         return
     state = "added" if key in report.added else "updated" if key in report.changed else "already indexed"
-    respond(text=f"Thread {state} in the knowledge base as `{key}` (a discussion excerpt).", response_type="ephemeral")
+    respond(text=prompts.message("kb_done", state=state, key=key), response_type="ephemeral")
 
 
 def register(app: App, deps: SlackDeps) -> None:
@@ -72,7 +75,7 @@ def register(app: App, deps: SlackDeps) -> None:
         user = body.get("user", {}).get("id", "")
         if not deps.is_admin(user):
             log.warning("non-admin %s tried the knowledge-base shortcut", user)
-            deps.submit(lambda: respond(text=NOT_ADMIN, response_type="ephemeral"))
+            deps.submit(lambda: respond(text=prompts.message("kb_admin_only"), response_type="ephemeral"))
             return
         deps.submit(lambda: add_to_knowledge_base(deps, body, client, respond))
 
