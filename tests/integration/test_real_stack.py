@@ -164,7 +164,8 @@ def test_a_model_that_times_out_leaves_the_quotes_and_says_so(
     answer = AnswerService(Retriever(embedder, store), slow).ask("What does the MIT license require in copies?")
     assert answer.quotes and answer.quotes[0].doc == "mit"
     # The clause's own sentence still leads; only the model's restatement is missing.
-    assert answer.lead is not None and answer.lead.doc == "mit" and answer.lead.text in answer.answer
+    assert answer.lead is not None and answer.lead.doc == "mit"
+    assert " ".join(answer.lead.text.split()) in answer.answer
     assert not answer.summary_available and not answer.paraphrase
 
 

@@ -118,12 +118,13 @@ def test_a_reindex_is_refused_while_another_process_holds_the_lock(
     try:
         for bot in (a, b):
             assert bot.command("reindex", "UADMIN", response_url)[0] == 200
-        updates = slack.wait_for("chat.update", count=2, timeout=60)
+        updates = slack.wait_for("/respond", count=2, timeout=60)
         assert all("already running" in u["text"] and "process" in u["text"] for u in updates)
+        assert all(u["response_type"] == "ephemeral" for u in updates)
     finally:
         lock.release()
     assert a.command("reindex", "UADMIN", response_url)[0] == 200
     deadline = time.time() + 120
-    while not any("Reindex finished" in u["text"] for u in slack.called("chat.update")):
-        assert time.time() < deadline, slack.called("chat.update")
+    while not any("Reindex finished" in u["text"] for u in slack.called("/respond")):
+        assert time.time() < deadline, slack.called("/respond")
         time.sleep(0.2)

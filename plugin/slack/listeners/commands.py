@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from licensebot import prompts
-from licensebot.errors import LicensebotError
+from licensebot.errors import LicensebotError, ReindexInProgress
 from licensebot.index.models import IndexReport
 from licensebot.slack.blocks import escape, text_blocks
 from licensebot.slack.deps import SlackDeps
@@ -173,6 +173,10 @@ def run_reindex(deps: SlackDeps, respond: Respond) -> None:
 
         try:
             report = deps.reindex(progress)
+        except ReindexInProgress as exc:  # another replica's reindex: not a failure
+            deps.metrics.reindexes.labels("refused").inc()
+            respond(text=error_text(exc), response_type="ephemeral", replace_original=True)
+            return
         except LicensebotError as exc:
             log.exception("reindex failed")
             deps.metrics.reindexes.labels("failed").inc()
