@@ -89,8 +89,9 @@ def test_out_of_range_values_are_rejected_naming_the_variable(name: str, value: 
 
 def test_the_readme_table_lists_every_setting_with_its_default() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     rows = {}
-    for line in readme.splitlines():
+    for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 3 and cells[0].startswith("`"):
             for name in cells[0].split(","):

@@ -90,7 +90,13 @@ def run(rt: Runtime, *, quick: bool, log: Callable[[str], None]) -> dict[str, An
     tmp.mkdir(parents=True)
     local = replace(settings, data_dir=Path(tmp) / "default", chroma_url="", collection="bench")
     lrt = type(rt)(local)
+    results["machine"] = machine()
+    log(f"machine: {results['machine']}")
     embedder = lrt.embedder()
+    results["embedder"] = {"class": type(embedder).__name__, "name": embedder.name}
+    log(f"embedding with {type(embedder).__name__} ({embedder.name})")
+    if not quick:
+        results["embed_backends"] = embed_backends(lrt, log)
     store = lrt.store()
     sources = SourceConfig(all_licenses=False, folders=())
     report, seconds = _timed(lambda: lrt.index(embedder, store, sources))
@@ -119,6 +125,58 @@ def run(rt: Runtime, *, quick: bool, log: Callable[[str], None]) -> dict[str, An
         results["index_all_chunks_per_s"] = round(report.chunks_embedded / seconds, 1)
         log(f"index whole LicenseDB: {seconds:.0f} s, {all_store.count()} chunks")
     return results
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers depend on: the CPU, its vector extensions and the cores available."""
+    from licensebot.index.embeddings import available_cores
+
+    info: dict[str, Any] = {"cores": available_cores()}
+    try:
+        text = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return info
+    lines = text.splitlines()
+    info["cpu"] = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), "")
+    flags = set(next((ln for ln in lines if ln.startswith("flags")), "").split())
+    info["features"] = sorted(flags & {"avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16",
+                                       "amx_int8", "avx_vnni"})
+    info["bf16"] = bool(flags & {"avx512_bf16", "amx_bf16"})
+    return info
+
+
+def embed_backends(rt: Runtime, log: Callable[[str], None], n: int = 1024) -> list[dict[str, Any]]:
+    """The same ``n`` clauses of the default corpus embedded by every backend and precision this
+    CPU can run (bfloat16 only where it is native), side by side: chunks per second and the
+    lowest cosine similarity to the float32 sentence-transformers vectors."""
+    from licensebot.errors import LicensebotError
+    from licensebot.index.chunking import chunk_document
+    from licensebot.index.embeddings import cpu_has_bf16
+
+    docs = rt.documents(SourceConfig(all_licenses=False, folders=())).documents
+    texts = [c.search_text() for d in docs for c in chunk_document(d)][:n]
+    variants = [("torch", "float32"), ("onnx", "float32"), ("onnx", "int8")]
+    if cpu_has_bf16():
+        variants.append(("torch", "bfloat16"))
+    reference: Vectors | None = None
+    out = []
+    for backend, precision in variants:
+        vrt = type(rt)(replace(rt.settings, embed_backend=backend, embed_precision=precision))
+        try:
+            embedder = vrt.embedder()
+            embedder.embed(texts[:32])  # load, export or warm up outside the timing
+            vectors, seconds = _timed(lambda: embedder.embed(texts))  # noqa: B023 - called at once
+        except LicensebotError as exc:
+            log(f"{backend} {precision}: unavailable ({exc})")
+            continue
+        if reference is None:
+            reference = vectors
+        row = {"backend": backend, "precision": precision, "chunks": len(texts),
+               "chunks_per_s": round(len(texts) / seconds, 1),
+               "min_cosine_vs_torch_float32": round(float((vectors * reference).sum(axis=1).min()), 5)}
+        log(f"{backend} {precision}: {row['chunks_per_s']} chunks/s, min cosine {row['min_cosine_vs_torch_float32']}")
+        out.append(row)
+    return out
 
 
 def scaling(rt: Runtime, *, log: Callable[[str], None]) -> dict[str, Any]:

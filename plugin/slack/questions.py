@@ -57,6 +57,8 @@ class QuestionLog:
                 " channel TEXT, surface TEXT, question TEXT, answer TEXT, cited TEXT, reply TEXT,"
                 " vote TEXT DEFAULT '', voter TEXT DEFAULT '', voted_at REAL)"
             )
+            # The purge after every question reads this index, not the whole table.
+            self._db.execute("CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at)")
         self.purge()
 
     @property
