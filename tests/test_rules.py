@@ -34,6 +34,8 @@ def _clause(key: str, needle: str) -> tuple[str, str]:
         ("gemma-tou-2025-03-24", "You must not use any of the Gemma Services", "prohibition"),
         ("gemma-tou-2025-03-24", "Google claims no rights in Outputs", "disclaimer"),
         ("gemma-tou-2025-03-24", '"Model Derivatives" means', "definition"),
+        # A denial of rights is not a permission, although it says "grants".
+        ("gemma-tou-2025-03-24", "Nothing in this Agreement grants you any rights to use Google", "prohibition"),
         ("gemma-tou-2025-03-24", "You may reproduce or Distribute copies of Gemma", "condition"),
         ("mistral-ai-non-production-license", "You shall not supply the Mistral Models", "prohibition"),
         ("mistral-ai-non-production-license", "You must retain in all copies of the Mistral Models", "obligation"),
