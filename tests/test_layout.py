@@ -36,3 +36,18 @@ def test_the_package_list_names_every_folder_with_an_init() -> None:
             rel = init.parent.relative_to(folder).parts
             found.add(".".join((name, *rel)))
     assert set(config["packages"]) == found
+
+
+def test_every_slack_message_is_used_and_every_used_one_exists() -> None:
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    keys = set(yaml.safe_load((root / "prompts" / "messages.yaml").read_text()))
+    source = "".join(p.read_text() for p in (root / "plugin").rglob("*.py"))
+    # By key, or named by an error class (`chat = "reindex_aborted"`) and shown by error_text.
+    used = set(re.findall(r"prompts\.messages?\(\s*\"(\w+)\"", source)) | set(re.findall(r'chat = "(\w+)"', source))
+    assert used <= keys, used - keys
+    assert keys <= used, f"unused wording in messages.yaml: {keys - used}"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from licensebot import prompts
 from licensebot.answering.answer import Answer
@@ -26,9 +25,6 @@ class Reply:
     answered: bool
     answer: Answer | None = None
     log_id: str = ""
-
-    def message(self) -> dict[str, Any]:
-        return {"text": self.text, "blocks": self.blocks}
 
 
 def error_text(exc: BaseException) -> str:
@@ -71,6 +67,7 @@ def answer_reply(
         # The log id when the reply is kept; otherwise the question, answered again on share.
         share = f"id:{key}" if key else "q:" + answer.question[:1900]
     blocks = answer_blocks(answer, feedback_id=key, share_value=share)
+    text = answer_fallback(answer)
     if key:
-        deps.questions.store_reply(key, {"text": answer_fallback(answer), "blocks": blocks})
-    return Reply(answer_fallback(answer), blocks, True, answer, key)
+        deps.questions.store_reply(key, {"text": text, "blocks": blocks})
+    return Reply(text, blocks, True, answer, key)
