@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,29 @@ from licensebot.index.models import Document
 from licensebot.index.retrieval import RetrievalConfig, Retriever
 from licensebot.index.sources import load_scancode, scancode_license_dir
 from tests.fakes import HashEmbedder, MemoryStore
+from tests.slack.fake_slack import FakeSlack
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No LICENSEBOT_/SLACK_ variable from the developer's shell, a fresh data folder, and
+    tmp_path as the working folder (so no stray .env is read)."""
+    for name in list(os.environ):
+        if name.startswith(("LICENSEBOT_", "SLACK_")):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LICENSEBOT_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
+@pytest.fixture
+def fake_slack_api() -> Iterator[FakeSlack]:
+    """The loopback Slack Web API (tests/slack/fake_slack.py), started and stopped."""
+    slack = FakeSlack().start()
+    yield slack
+    slack.stop()
 
 
 @pytest.fixture(scope="session")

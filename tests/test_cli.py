@@ -1,21 +1,10 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from licensebot import cli
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in list(os.environ):
-        if name.startswith(("LICENSEBOT_", "SLACK_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("LICENSEBOT_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path
 
 
 def test_serve_without_a_bot_token_says_what_to_set(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,6 @@ model, a few real LicenseDB texts), the way click's CliRunner tests a CLI."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -45,14 +44,9 @@ class FakeRuntime(Runtime):
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in list(os.environ):
-        if name.startswith(("LICENSEBOT_", "SLACK_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("LICENSEBOT_DATA_DIR", str(tmp_path / "data"))
+def env(clean_env: Path) -> Path:
     FakeRuntime.stores = {}
-    return tmp_path
+    return clean_env
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -33,15 +33,12 @@ def _doctor(
 
 
 def test_an_empty_index_fails_and_secrets_are_never_shown(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fake_slack_api: FakeSlack
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    slack = FakeSlack().start()
-    try:
-        code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path), **SECRETS,
-                                                     "SLACK_API_URL": slack.api_url})
-    finally:
-        slack.stop()
+    slack = fake_slack_api
+    code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path), **SECRETS,
+                                                 "SLACK_API_URL": slack.api_url})
     assert code == 1
     assert not checks["index"]["ok"] and "licensebot index" in checks["index"]["detail"]
     assert checks["answering model"]["ok"] and "apache-2.0" in checks["answering model"]["detail"]
@@ -80,18 +77,14 @@ def test_an_unreachable_chroma_server_fails(
 
 
 def test_a_token_slack_rejects_fails_and_its_reason_is_shown(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fake_slack_api: FakeSlack
 ) -> None:
     monkeypatch.chdir(tmp_path)
     store = Runtime(Settings.from_env({"LICENSEBOT_DATA_DIR": str(tmp_path)})).store()
     Indexer(HashEmbedder(), store).run(licensedb_docs(["mit"]))
-    slack = FakeSlack().start()
-    slack.fail_auth = True
-    try:
-        code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path), **SECRETS,
-                                                     "SLACK_API_URL": slack.api_url})
-    finally:
-        slack.stop()
+    fake_slack_api.fail_auth = True
+    code, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path), **SECRETS,
+                                                 "SLACK_API_URL": fake_slack_api.api_url})
     assert code == 1
     assert not checks["slack"]["ok"] and "invalid_auth" in checks["slack"]["detail"]
     assert checks["slack"]["fatal"]

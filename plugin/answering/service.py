@@ -134,24 +134,23 @@ class AnswerService:
         self, question: str, retrieval: Retrieval, items: list[NotIndexed], started: float
     ) -> Answer:
         lines = [prompts.load("not_indexed"), *(f"• {self._how_to_add(i)}" for i in items)]
-        return Answer(
-            question=question,
-            answer="\n".join(lines),
-            abstained=True,
-            hits=retrieval.hits,
-            notice=prompts.load("disclaimer"),
-            seconds=time.perf_counter() - started,
-            searched=retrieval.searched_docs,
-            not_indexed=tuple(items),
-        )
+        return self._abstain(question, "\n".join(lines), retrieval, started, items)
 
     def _not_found(
         self, question: str, retrieval: Retrieval, started: float, not_indexed: Sequence[NotIndexed] = ()
     ) -> Answer:
         searched = ", ".join(retrieval.searched_docs) or self.retriever.inventory().describe()
+        return self._abstain(question, prompts.render("not_found", searched=searched), retrieval, started,
+                             not_indexed)
+
+    @staticmethod
+    def _abstain(
+        question: str, text: str, retrieval: Retrieval, started: float, not_indexed: Sequence[NotIndexed]
+    ) -> Answer:
+        """An answer without quotes: "not found" or "not in the index", with what was searched."""
         return Answer(
             question=question,
-            answer=prompts.render("not_found", searched=searched),
+            answer=text,
             abstained=True,
             hits=retrieval.hits,
             notice=prompts.load("disclaimer"),

@@ -17,10 +17,8 @@ from tests.slack.fake_slack import SECRET, FakeSlack
 
 
 @pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    slack = FakeSlack().start()
-    yield slack
-    slack.stop()
+def fake_slack(fake_slack_api: FakeSlack) -> FakeSlack:
+    return fake_slack_api
 
 
 @pytest.fixture

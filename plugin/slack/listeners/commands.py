@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import defaultdict
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from licensebot import prompts
+from licensebot.answering.lookup import lookup
 from licensebot.errors import LicensebotError, ReindexInProgress
 from licensebot.index.models import IndexReport
 from licensebot.slack.blocks import escape, text_blocks
@@ -83,40 +83,20 @@ def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None
         respond(text=error_text(exc), response_type="ephemeral", replace_original=True)
 
 
-def _norm_section(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower().replace("§", ""))
-
-
 def lookup_text(deps: SlackDeps, rest: str) -> str:
-    words = rest.split()
-    if not words:
+    """`/license lookup`: the same lookup as `licensebot lookup`, rendered for Slack."""
+    found = lookup(deps.service.retriever, rest)
+    title = escape(found.title)
+    if found.status == "usage":
         return prompts.message("lookup_usage")
-    retriever = deps.service.retriever
-    retriever.refresh()
-    docs = retriever.documents
-    def resolve(name: str) -> list[str]:
-        return [name] if name in docs else sorted(retriever.names(name).docs)
-
-    # "llama-2 1.b.v": the last word is a section when the words before it name the same
-    # document(s); "llama 3.1" is not "llama" + section 3.1, since "llama" names more.
-    target, section = resolve(" ".join(words)), ""
-    if len(words) > 1 and any(ch.isdigit() for ch in words[-1]):
-        shorter = resolve(" ".join(words[:-1]))
-        if shorter and (not target or set(shorter) <= set(target)):
-            target, section = shorter, words[-1]
-    if not target:
+    if found.status == "unknown":
         return prompts.message("lookup_unknown", query=escape(rest))
-    chunks = [c for c in retriever.chunks_of(target[:1])]
-    title = chunks[0].title if chunks else target[0]
-    if not section:
-        labels = list(dict.fromkeys(c.section or "(text)" for c in chunks))
-        return prompts.message("lookup_sections", title=escape(title)) + "\n" + escape("\n".join(labels))[:2800]
-    wanted = _norm_section(section)
-    hits = [c for c in chunks if c.section_id and _norm_section(c.section_id).startswith(wanted)]
-    if not hits:
-        return prompts.message("lookup_no_section", section=escape(section), title=escape(title), doc=target[0])
-    out = [f"*{escape(title)}*, {escape(hits[0].section)}"]
-    for c in hits:
+    if found.status == "sections":
+        return prompts.message("lookup_sections", title=title) + "\n" + escape("\n".join(found.sections))[:2800]
+    if found.status == "no_section":
+        return prompts.message("lookup_no_section", section=escape(found.section), title=title, doc=found.doc)
+    out = [f"*{title}*, {escape(found.clauses[0].section)}"]
+    for c in found.clauses:
         out.append("\n".join("> " + line for line in escape(c.text).splitlines() if line.strip()))
     text = "\n".join(out)
     return text if len(text) <= 2900 else text[:2850].rsplit(" ", 1)[0] + "\n_…cut; see the source link._"
