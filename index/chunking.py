@@ -34,7 +34,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from licensebot.index.models import Chunk, Document
 
-CHUNKER_VERSION = "10"
+CHUNKER_VERSION = "13"
 """Bump when chunk boundaries, labels or what is embedded change, so indexes are rebuilt."""
 
 MAX_CHARS = 1400
@@ -858,9 +858,17 @@ def _trimmed(body: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_LIST_INTRO = re.compile(r":[ \t]*\n")
+
+
 def _lead_in(body: str, start: int, end: int) -> tuple[int, int]:
-    """The last sentences of ``body[start:end]``, at most CONTEXT_CHARS: what introduces a list."""
+    """The last sentences of ``body[start:end]``, at most CONTEXT_CHARS: what introduces a list.
+    When a line of it ends in a colon ("d) Do one of the following:"), the lead-in ends there: the
+    text after it is a first item the numbering did not recognise ("0) Convey ..."), not the rule."""
     start, end = _trimmed(body, start, end)
+    colons = list(_LIST_INTRO.finditer(body, start, end))
+    if colons:
+        end = colons[-1].start() + 1
     if end - start <= CONTEXT_CHARS:
         return start, end
     text = body[start:end]
@@ -918,6 +926,10 @@ _APPENDIX = re.compile(r"\bhow to apply\b|\blicense notice\b", re.IGNORECASE)
 "everything after END OF TERMS AND CONDITIONS": RAIL licenses attach their use restrictions there.)"""
 
 
+_FORM_FIELD = re.compile(r"[^\[\]\n]{1,40}:\s*\[[^\]\n]{1,80}\]")
+"""A blank to fill in ("Software: [name software]", "Licensor: [ABC company]"): a form, not a term."""
+
+
 def _roles(body: str, units: list[_Unit]) -> list[str]:
     """The part of the document each unit is. Before the first numbered section of a numbered text
     (Creative Commons' "Using Creative Commons Public Licenses", GPL's preamble) is preamble: it
@@ -925,12 +937,19 @@ def _roles(body: str, units: list[_Unit]) -> list[str]:
     first_numbered = next((u.start for u in units if u.section_id), None)
     roles = []
     for unit in units:
-        names = f"{unit.label} {unit.heading}"
+        # "Preamble" is also the label given to text before a document's first section; without
+        # numbered sections after it (the Commons Clause: its one condition, then "Software: ..."
+        # fields) that text is the terms themselves, so only the numbering test below applies.
+        auto = unit.label == "Preamble" and not unit.heading and not unit.section_id
+        names = f"{'' if auto else unit.label} {unit.heading}"
         if unit.definition or "definition of" in unit.label:
             roles.append("definition")
-        elif _APPENDIX.search(unit.label) or _APPENDIX.search(unit.heading):
+        elif (
+            _APPENDIX.search(unit.label) or _APPENDIX.search(unit.heading)
+            or _FORM_FIELD.fullmatch(body[unit.start : unit.end].strip())
+        ):
             roles.append("appendix")
-        elif _PREAMBLE.search(names) or unit.label == "Preamble" or (
+        elif _PREAMBLE.search(names) or (
             first_numbered is not None and unit.start < first_numbered
         ):
             roles.append("preamble")

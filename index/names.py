@@ -36,6 +36,7 @@ _GENERIC = frozenset(
 )
 LICENSE_WORDS = frozenset("license licence licensed licenses licences terms agreement eula policy".split())
 _DATE = re.compile(r"^(19|20)\d\d$")
+_UNDER = re.compile(r"\W*(?:under|per|according to)\b", re.IGNORECASE)
 _VERSION = re.compile(r"^v?\d{1,2}(?:\.\d{1,3})*$")
 _TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
 _DISCUSSION_WORDS = re.compile(
@@ -105,6 +106,9 @@ class NameMatch:
     mentions: tuple[Mention, ...]
     unknown: tuple[Unknown, ...] = ()
     indexed: frozenset[str] = field(default_factory=frozenset)
+    subject: tuple[str, ...] = ()
+    """The license the question is asked under ("Under the EUPL 1.2, may we ... the GPL?"), when
+    it names several: its clauses hold the answer, the others are what the question is about."""
 
     @property
     def docs(self) -> frozenset[str]:
@@ -190,6 +194,12 @@ def load_aliases(path: Path | None = None) -> Aliases:
                 keys = [keys]
             table.setdefault(str(phrase), []).extend(str(k) for k in keys or [])
     return out
+
+
+def _extends(longer: str, shorter: str) -> bool:
+    """"llama 4" extends "llama"; "llama" does not extend itself."""
+    a, b = longer.split(), shorter.split()
+    return len(a) > len(b) and a[: len(b)] == b
 
 
 class NameIndex:
@@ -284,11 +294,21 @@ class NameIndex:
                 chosen.remove((start, end, name, _docs))
         mentions = [Mention(" ".join(name), self._with_base(docs)) for _, _, name, docs in sorted(chosen)]
         # "Llama 2 ... not Llama": the versioned name says which one; drop the family name.
-        mentions = [m for m in mentions if not any(o is not m and set(o.docs) < set(m.docs) for o in mentions)]
+        # Likewise "the Llama name ... under the Llama 4 license": "llama 4" extends "llama", even
+        # where a catalog lists a document under the versioned name only.
+        mentions = [
+            m for m in mentions
+            if not any(o is not m and (set(o.docs) < set(m.docs) or _extends(o.phrase, m.phrase)) for o in mentions)
+        ]
         # Any catalog name inside a license-like phrase makes it known ("the Apache License").
         covered = [(tokens[s][1], tokens[e - 1][2]) for s, e, _, _ in spans]
         unknown += self._unknown_names(question, covered, unknown)
-        return NameMatch(tuple(mentions), tuple(unknown), self.indexed)
+        subject: tuple[str, ...] = ()
+        if len(mentions) > 1 and chosen and _UNDER.match(question):
+            first = min(chosen)
+            if first[0] <= 2:  # "Under [the] <name>": the name opens the question
+                subject = tuple(d for d in self._with_base(first[3]) if d in self.indexed)
+        return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject)
 
     def _with_base(self, docs: frozenset[str]) -> tuple[str, ...]:
         """"GPL-3.0-or-later" (gpl-3.0-plus) is GPL-3.0's text with permission to use later

@@ -169,7 +169,8 @@ class Retriever:
         weights = dict(ROLE_WEIGHTS)
         if _ASKS_MEANING.search(question):
             weights["definition"] = 1.0
-        hits = self._fuse(by_vector, by_keyword, boost=boost_docs | set(preferred), weights=weights)
+        boost = boost_docs | set(preferred) | (set(named.subject) & scope if scope is not None else set())
+        hits = self._fuse(by_vector, by_keyword, boost=boost, weights=weights)
         hits = self._promote(hits, question, scope, name_words, quoted)[:k]
         best = max((h.similarity for h in hits), default=0.0)
         bar = self.config.min_similarity_named if named.docs else self.config.min_similarity

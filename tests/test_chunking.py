@@ -141,6 +141,21 @@ def test_roles_tell_preamble_definitions_and_clauses_apart() -> None:
     assert any(role == "preamble" for label, role in cc.items() if label.startswith("Using Creative Commons"))
 
 
+def test_a_lead_in_ends_at_the_line_that_introduces_the_list() -> None:
+    # LGPL-3.0 §4.d: "d) Do one of the following:" then "0) Convey ...", an item numbering that
+    # starts at 0 and is not recognised; "1)" must be introduced by §4.d's own line, not by item 0.
+    item = _chunk(_doc("lgpl-3.0"), "§4.d.1 Combined Works")
+    assert item.context.endswith("Do one of the following:")
+    assert "Minimal Corresponding Source" not in item.context
+
+
+def test_text_before_unnumbered_fields_is_the_terms_and_form_blanks_are_not() -> None:
+    roles = {c.section: c.role for c in chunk_document(_doc("commons-clause"))}
+    assert roles["Preamble"] == "clause"  # the Commons Clause's one condition
+    assert roles["Software: [name software]"] == "appendix"
+    assert roles["Licensor: [ABC company]"] == "appendix"
+
+
 def _default_selection() -> list[Document]:
     docs = list(load_scancode(read_selection()).documents)
     from importlib import resources

@@ -115,3 +115,25 @@ def test_a_single_common_word_needs_a_license_word_next_to_it() -> None:
 def test_unversioned_family_prefers_the_newest_version() -> None:
     found = names().find("Can Google restrict Gemma remotely?")
     assert found.newest_unversioned() == {"gemma-tou-2025-03-24"}
+
+
+def test_a_versioned_name_says_which_version_a_bare_family_word_means() -> None:
+    # LicenseDB lists llama-4-cla-2025 under "Llama 4" but not under the family word "Llama", so
+    # the family mention is no superset of the versioned one; the words still extend it.
+    indexed = {**INDEXED, "llama-4-cla-2025": "Llama 4 Community License Agreement 2025"}
+    index = NameIndex(Catalog.build(installed_licensedb(), indexed.items()), load_aliases(), indexed=indexed)
+    found = index.find("Can we put the Llama name in our branding under the Llama 4 community license?")
+    assert found.docs == {"llama-4-cla-2025"}
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Under the AGPL-3.0, may we link code under the GPL-3.0?", ("agpl-3.0",)),
+        ("under Apache 2.0, can we combine it with MIT code?", ("apache-2.0",)),
+        ("Can we combine AGPL-3.0 code with GPL-3.0 code?", ()),
+        ("Under the AGPL-3.0, must we publish our changes?", ()),
+    ],
+)
+def test_the_license_a_question_is_asked_under_is_its_subject(question: str, subject: tuple[str, ...]) -> None:
+    assert names().find(question).subject == subject

@@ -55,3 +55,11 @@ def test_reindex_is_seen_by_a_running_retriever(fake_retriever: Retriever) -> No
     Indexer(fake_retriever.embedder, fake_retriever.store).run(licensedb_docs(["mit", "apache-2.0"]))
     fake_retriever.search("anything about patents")
     assert len(fake_retriever.documents) == 2 < before
+
+
+def test_the_license_a_question_is_asked_under_answers_it(fake_retriever: Retriever) -> None:
+    # Both licenses are searched, but "Under the MIT license" says whose terms hold the answer;
+    # Apache's NOTICE clause matches the question's words better.
+    result = fake_retriever.search("Under the MIT license, may we include Apache-2.0 code that has a NOTICE file?")
+    assert set(result.searched_docs) == {"mit", "apache-2.0"}
+    assert result.hits[0].chunk.doc == "mit"
