@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from licensebot.answering.faithfulness import exception_words, modal_forces, negations, numbers, unfaithful
+from licensebot.answering.faithfulness import bound, exception_words, modal_forces, negations, numbers, unfaithful
 
 LLAMA = ("You will not use the Llama Materials or any output or results of the Llama Materials to improve any "
          "other large language model (excluding Llama 2 or derivative works thereof).")
@@ -57,3 +57,13 @@ def test_the_features_read_the_words_that_carry_meaning() -> None:
 def test_a_copy_of_the_clause_is_not_a_restatement() -> None:
     assert unfaithful(MAU, MAU, "q") == "a copy of the clause"
     assert unfaithful(MAU.replace("the products", "products"), MAU, "q") == "a copy of the clause"
+
+
+def test_a_restatement_that_binds_something_else_is_caught() -> None:
+    # Seen with SmolLM2 on the zlib license: the rule kept, the thing it binds reversed.
+    sentence = ("Altered source versions must be plainly marked as such, and must not be misrepresented as "
+                "being the original software.")
+    swapped = ("Original source versions must be clearly marked as such, and must not be misrepresented as "
+               "being the original software.")
+    assert bound(sentence) == {"alter", "source", "version"}
+    assert unfaithful(swapped, sentence, "Is the Zlib license OK for a closed-source game?") == "a different subject"

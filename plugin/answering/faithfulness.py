@@ -91,6 +91,18 @@ def modal_forces(text: str) -> set[str]:
     return forces
 
 
+def bound(text: str) -> set[str]:
+    """Content words right before the first modal verb, back to the last comma: whom or what the
+    rule binds ("Altered source versions must ..."). A restatement that keeps the rule but
+    changes these ("Original source versions must ...") applies it to something else."""
+    for part in re.split(r"[,;:()]", text):
+        words = _words(part)
+        first = next((i for i, w in enumerate(words) if w in _MODALS), None)
+        if first is not None:
+            return set(tokenize(" ".join(words[:first])))
+    return set()
+
+
 def exception_words(text: str) -> set[str]:
     flat = " ".join(_words(text))
     return {e for e in EXCEPTIONS if re.search(rf"\b{e}\b", flat)}
@@ -167,6 +179,11 @@ def unfaithful(paraphrase: str, sentence: str, question: str) -> str:
     for name, feature in checks:
         if feature(paraphrase) != feature(sentence):
             return f"different {name}"
+    ours, theirs = bound(paraphrase), bound(sentence)
+    if theirs - ours and ours - theirs - _PLAIN_WORDS:
+        # A word of what the rule binds replaced by another ("Altered" by "Original"); plain
+        # words ("got" for "granted") and dropped qualifiers are left to the checks below.
+        return "a different subject"
     if copies(paraphrase, sentence):
         return "a copy of the clause"
     if not supported(paraphrase, [sentence], ""):
