@@ -292,7 +292,10 @@ class NameIndex:
                 written = question[tokens[start][1] : tokens[end][2]]
                 unknown.append(Unknown(written, "version", tuple(sorted(self._families[name]))))
                 chosen.remove((start, end, name, _docs))
-        mentions = [Mention(" ".join(name), self._with_base(docs)) for _, _, name, docs in sorted(chosen)]
+        ordered = sorted(chosen)
+        mentions = [Mention(" ".join(name), self._with_base(docs)) for _, _, name, docs in ordered]
+        # "Under [the] <name>, ...": the name opens the question.
+        opening = mentions[0] if ordered and ordered[0][0] <= 2 and _UNDER.match(question) else None
         # "Llama 2 ... not Llama": the versioned name says which one; drop the family name.
         # Likewise "the Llama name ... under the Llama 4 license": "llama 4" extends "llama", even
         # where a catalog lists a document under the versioned name only.
@@ -304,10 +307,8 @@ class NameIndex:
         covered = [(tokens[s][1], tokens[e - 1][2]) for s, e, _, _ in spans]
         unknown += self._unknown_names(question, covered, unknown)
         subject: tuple[str, ...] = ()
-        if len(mentions) > 1 and chosen and _UNDER.match(question):
-            first = min(chosen)
-            if first[0] <= 2:  # "Under [the] <name>": the name opens the question
-                subject = tuple(d for d in self._with_base(first[3]) if d in self.indexed)
+        if opening is not None and len(mentions) > 1:
+            subject = tuple(d for d in opening.docs if d in self.indexed)
         return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject)
 
     def _with_base(self, docs: frozenset[str]) -> tuple[str, ...]:
