@@ -48,6 +48,8 @@ def _clause(key: str, needle: str) -> tuple[str, str]:
         ("apache-2.0", "each Contributor hereby grants to You a perpetual, worldwide", "permission"),
         ("apache-2.0", "You must cause any modified files to carry prominent notices", "obligation"),
         ("apache-2.0", "This License does not grant permission to use the trade names", "prohibition"),
+        # "Neither ... nor ... may be used": a denied permission, although it says "may".
+        ("bsd-new", "Neither the name of the", "prohibition"),
     ],
 )
 def test_rule_kinds_of_real_clauses(key: str, needle: str, rule: str) -> None:

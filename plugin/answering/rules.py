@@ -10,7 +10,7 @@ The first kind whose pattern matches wins, in this order:
    "on condition that", "the following conditions", "if you meet/comply with".
 4. ``prohibition`` - a negated duty or permission: "shall not", "will not", "must not", "may not",
    "cannot", "agree not to", "is prohibited", "are not permitted", "no ... licenses are granted",
-   "does not grant", "nothing in this Agreement grants", "nor may".
+   "does not grant", "nothing in this Agreement grants", "nor may", "Neither X nor Y may".
 5. ``obligation``  - "must", "shall", "is required to", "agree to", "will" + verb (of the licensee).
 6. ``permission``  - "may", "can", "hereby grants", "is granted", "permission is hereby granted",
    "are free to", "is permitted", "you are allowed".
@@ -51,7 +51,8 @@ _PATTERNS: tuple[tuple[Rule, re.Pattern[str]], ...] = (
         r"\b(?:shall|will|must|may|can|should)\s+not\b|\bcannot\b|\b(?:won't|can't|mustn't|shan't)\b"
         r"|\bagrees?\s+not\s+to\b|\b(?:is|are)\s+(?:expressly\s+)?(?:prohibited|forbidden)\b"
         r"|\bnot\s+(?:be\s+)?(?:permitted|allowed|authori[sz]ed)\b|\bno\s+(?:\w+\s+){0,2}licen[cs]es?\s+"
-        r"(?:is|are)\s+granted\b|\bdoes\s+not\s+grant\b|\bnor\s+(?:may|shall|will)\b|\byou may not\b"
+        r"(?:is|are)\s+granted\b|\bdoes\s+not\s+grant\b|\bnor\s+(?:may|shall|will)\b"
+        r"|\bneither\b[^.;]{1,200}\bnor\b[^.;]{1,200}\b(?:may|shall|will|can)\b|\byou may not\b"
         r"|\bnothing in (?:this|the)\b[^.]{0,60}\bgrants?\b|\bgrants? (?:you )?no\b",
         re.IGNORECASE)),
     ("obligation", re.compile(
