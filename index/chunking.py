@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from licensebot.index.models import Chunk, Document
 
-CHUNKER_VERSION = "13"
+CHUNKER_VERSION = "14"
 """Bump when chunk boundaries, labels or what is embedded change, so indexes are rebuilt."""
 
 MAX_CHARS = 1400
@@ -77,6 +77,11 @@ _SENTENCE_STARTS = frozenset(
     "these this they thank to unless upon we when where you your".split()
 )
 _SENTENCE_END = re.compile(r"(?<=[.:;])\s+(?=[A-Z(\"“])")
+
+
+_LETTERS = ("alpha", "ALPHA", "roman", "ROMAN")
+_NESTED = "-nested"
+"""Suffix of a letter style used a second time, deeper, inside its own list."""
 
 
 @dataclass
@@ -226,6 +231,7 @@ class _Numbering:
             current = _Marker(style, self.last_seen[style])
         if current is None:
             return False
+        style = style.removesuffix(_NESTED)
         if style in ("alpha", "ALPHA"):
             if len(value) != 1 or len(current.value) != 1:
                 return False
@@ -238,6 +244,7 @@ class _Numbering:
 
     @staticmethod
     def starts(style: str, value: str) -> bool:
+        style = style.removesuffix(_NESTED)
         if style in ("alpha", "ALPHA"):
             return value.lower() == "a"
         if style in ("roman", "ROMAN"):
@@ -291,6 +298,14 @@ class _Numbering:
                 marker.value = str(parent.items)
             self.stack.append(marker)
             return True
+        if style in _LETTERS:
+            marker.style = style = self._letters_by_indent(marker)
+        if style == "dec" and "." not in marker.value:
+            sub = self._current("sub")
+            if sub is not None and marker.indent >= sub.indent and self._follows("sub", marker.value):
+                # "2." at the indentation of the "1." list inside "a." (Creative Commons'
+                # Section 2(a)(2)) goes on with that list; it is not the document's §2.
+                marker.style = style = "sub"
         if style == "dec" and "." not in marker.value and self._nests_by_indent(marker):
             # "1." deeper than the open "a." (Creative Commons' Section 3(a)(1)): a list inside it.
             marker.style = style = "sub"
@@ -312,7 +327,7 @@ class _Numbering:
             # ("1.0 Definitions of Capitalised Words") it is the ODbL's numbering.
             if ("0" in parts[1:] and not marker.title) or any(len(p) > 2 for p in parts):
                 return False
-        elif style in ("pnum", "sub"):
+        elif style in ("pnum", "sub") or style.endswith(_NESTED):
             if not (self.starts(style, marker.value) or self._follows(style, marker.value)):
                 return False
         self._pop_defs()
@@ -334,11 +349,28 @@ class _Numbering:
                 self.dec_titles[marker.value] = marker.title
         return True
 
+    def _letters_by_indent(self, marker: _Marker) -> str:
+        """Letters or numerals inside a numbered item that is itself inside the same kind of list
+        (Creative Commons' Section 2(a)(1)(a), 3(a)(1)(b)) form a nested list of their own,
+        told apart from the outer one by indentation."""
+        style = marker.style
+        nested = self._current(style + _NESTED)
+        if nested is not None and marker.indent >= nested.indent and self._follows(style + _NESTED, marker.value):
+            return style + _NESTED
+        outer = self._current(style)
+        top = self.stack[-1] if self.stack else None
+        if (
+            outer is not None and top is not None and top is not outer and self.starts(style, marker.value)
+            and outer.indent < top.indent < marker.indent
+        ):
+            return style + _NESTED
+        return style
+
     def _nests_by_indent(self, marker: _Marker) -> bool:
         if not self.stack or marker.value != "1":
             return False
         top = self.stack[-1]
-        return top.style in ("alpha", "ALPHA", "roman", "ROMAN", "pnum") and marker.indent > top.indent
+        return top.style.removesuffix(_NESTED) in (*_LETTERS, "pnum") and marker.indent > top.indent
 
     @staticmethod
     def _level(marker: _Marker) -> tuple[int, int]:
@@ -482,6 +514,9 @@ def _join_path(parts: tuple[str, ...]) -> str:
     return out
 
 
+_ESCAPED_NUMBER = re.compile(r"^(\d{1,3})(?:\\|\*\*|__)([.)])")
+
+
 def _strip_decoration(line: str) -> tuple[str, int]:
     """Drop indentation and markdown emphasis before a marker; return (text, md level)."""
     text = line.strip()
@@ -492,6 +527,10 @@ def _strip_decoration(line: str) -> tuple[str, int]:
         text = md.group(2).strip()
     if text.startswith(("**", "__")):
         text = text[2:]
+    # Markdown escapes a number that starts a line ("1\\. **License Rights**.") so that it is not
+    # rendered as a list, or wraps its dot in emphasis ("3**. Disclaimer**."); it is still the
+    # clause number.
+    text = _ESCAPED_NUMBER.sub(r"\1\2", text)
     return text, level
 
 
@@ -879,6 +918,33 @@ def _lead_in(body: str, start: int, end: int) -> tuple[int, int]:
     return _trimmed(body, start + (cut if cut >= 0 else len(text) - CONTEXT_CHARS), end)
 
 
+_OPEN_END = re.compile(r"(?:[:,;\u2013\u2014-]|[a-z])$")
+"""A lead-in that stops on a colon, a dash or mid-sentence ("... cause any third party to") runs on
+into its items."""
+_ANNOUNCES = re.compile(r"\b(?:the\s+following|as\s+follows)\b", re.IGNORECASE)
+
+
+def _introduces(text: str, unit: _Unit) -> bool:
+    """Whether a parent's closing text introduces its sub-items, so that each item completes it.
+    A heading alone ("4.4 Share alike.") already travels in the heading path, and a paragraph that
+    ends in a full stop without announcing a list (a preamble before numbered sections, "If you
+    don't accept the terms below, do not use the Datasets.") is not part of any one clause."""
+    text = text.rstrip(" *_")
+    words = {w.lower() for w in _title_words(text)}
+    if words <= {w.lower() for w in _title_words(f"{unit.label} {unit.title} {unit.heading} section")}:
+        return False
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if (
+        lines and not lines[-1].endswith(":") and len(_title_words(lines[-1])) <= 8
+        and (len(lines) == 1 or lines[-2].endswith((".", ";", "!", "?")))
+    ):
+        return False  # the text ends in a heading line ("5. Rules of use")
+    if _OPEN_END.search(text):
+        return True
+    last = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return bool(_ANNOUNCES.search(text[last[-1] if last else 0 :]))
+
+
 def _first_sentence(body: str, start: int, end: int) -> tuple[int, int]:
     """The opening sentence of ``body[start:end]`` (at most CONTEXT_CHARS): a long clause's rule."""
     start, end = _trimmed(body, start, end)
@@ -963,10 +1029,18 @@ def chunk_document(doc: Document) -> list[Chunk]:
     units = _merge_headings(body, _split_inline_lists(body, _units(body)))
     roles = _roles(body, units)
     # A unit with sub-items ends where its first sub-item starts: its text is their lead-in.
-    lead_ins = {i: _lead_in(body, unit.start, unit.end) for i, unit in enumerate(units) if unit.children}
+    lead_ins = {
+        i: span for i, unit in enumerate(units) if unit.children
+        for span in [_lead_in(body, unit.start, unit.end)] if _introduces(body[span[0] : span[1]], unit)
+    }
     chunks: list[Chunk] = []
     for i, unit in enumerate(units):
         spans = list(_pieces(body, unit.start, unit.end))
+        whole = _subtree_end(units, i)
+        if i in lead_ins and len(spans) == 1 and _trimmed(body, unit.start, whole)[1] - unit.start <= MAX_CHARS:
+            # A lead-in is chunked with the list it introduces when they fit together (each item
+            # is also a chunk of its own): "retain the following ...:" says nothing by itself.
+            spans = list(_pieces(body, unit.start, whole))
         parent_context = lead_ins.get(unit.parent) if unit.parent >= 0 else None
         for part, (start, end) in enumerate(spans, 1):
             label = unit.label
@@ -999,4 +1073,21 @@ def chunk_document(doc: Document) -> list[Chunk]:
                     role=roles[i] if doc.kind == "license" else "clause",
                 )
             )
-    return chunks
+    return _with_gaps(body, chunks)
+
+
+def _subtree_end(units: list[_Unit], i: int) -> int:
+    """Where unit ``i`` and all its sub-items end."""
+    while units[i].children:
+        i = units[i].children[-1]
+    return units[i].end
+
+
+def _with_gaps(body: str, chunks: list[Chunk]) -> list[Chunk]:
+    """Record the text between each chunk and the next one (see ``Chunk.gap``)."""
+    order = sorted(range(len(chunks)), key=lambda i: (chunks[i].start, chunks[i].end))
+    out = list(chunks)
+    for i, j in zip(order, order[1:], strict=False):
+        if chunks[j].start > chunks[i].end:
+            out[i] = replace(chunks[i], gap=body[chunks[i].end : chunks[j].start])
+    return out

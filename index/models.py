@@ -59,6 +59,10 @@ class Chunk:
     role: str = "clause"
     """"clause" (operative terms), "preamble" (text before the first numbered section, recitals),
     "definition", or "appendix" (how to apply the license, notice templates, after the terms)."""
+    gap: str = ""
+    """``body[end:next.start]`` for the chunk that starts next in the document (the blank lines
+    between clauses), so a run of neighbouring chunks can be quoted as one exact span without the
+    document itself."""
 
     def search_text(self, *, title: bool = True) -> str:
         """What embeddings and keyword search see: the clause with its title, headings and lead-in."""

@@ -86,6 +86,7 @@ class Retriever:
         self._bm25 = BM25Index([])
         self._names = NameIndex(Catalog([]), Aliases())
         self._kinds: dict[str, str] = {}
+        self._by_doc: dict[str, list[Chunk]] = {}
 
     def refresh(self, *, force: bool = False) -> None:
         """Reload keyword and name indexes if the store was reindexed since last time."""
@@ -97,6 +98,10 @@ class Retriever:
             self._bm25 = BM25Index(chunks)
             self._names = NameIndex.from_chunks(chunks, self._aliases, licensedb=self._licensedb)
             self._kinds = {c.doc: c.kind for c in chunks}
+            by_doc: dict[str, list[Chunk]] = {}
+            for c in sorted(chunks, key=lambda c: (c.doc, c.start, c.end)):
+                by_doc.setdefault(c.doc, []).append(c)
+            self._by_doc = by_doc
             self._generation = generation
 
     @property
@@ -129,6 +134,12 @@ class Retriever:
         wanted = set(docs)
         chunks = [c for c in self._bm25.chunks if c.doc in wanted]
         return sorted(chunks, key=lambda c: (c.doc, c.start))
+
+    def doc_chunks(self, doc: str) -> list[Chunk]:
+        """One document's chunks in document order; with their gaps they cover its text
+        (``spans.text_between``)."""
+        self.refresh()
+        return self._by_doc.get(doc, [])
 
     def categories(self) -> dict[str, tuple[str, str]]:
         """doc -> (kind, category)."""

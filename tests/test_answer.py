@@ -10,7 +10,8 @@ from licensebot.answering.quotes import widen
 from licensebot.answering.sentences import normalize_for_match
 from licensebot.answering.service import AnswerService
 from licensebot.errors import BadQuestion, StoreUnavailable
-from licensebot.index.retrieval import Retriever
+from licensebot.index.models import Chunk
+from licensebot.index.retrieval import Retrieval, Retriever
 from tests.conftest import licensedb_docs
 from tests.fakes import FakeGenerator, MemoryStore
 
@@ -255,7 +256,9 @@ def test_overlapping_parts_of_a_long_clause_merge_into_one_exact_quote() -> None
 
     doc = licensedb_docs(["gpl-3.0"])[0]
     chunks = chunk_document(doc)
-    pairs = [(a, b) for a, b in zip(chunks, chunks[1:], strict=False) if b.start < a.end]
+    # Parts of one long clause overlap at their edges (a lead-in chunked with its list holds
+    # its items whole instead).
+    pairs = [(a, b) for a, b in zip(chunks, chunks[1:], strict=False) if b.start < a.end < b.end]
     assert pairs, "GPL-3.0 has long sections split into overlapping parts"
     for a, b in pairs:
         for first, second in ((a, b), (b, a)):
@@ -322,3 +325,44 @@ def test_a_follow_up_naming_a_license_is_not_mixed_with_the_thread_in_a_fresh_pr
         context=["Do we need a license from Meta for Llama 2 above 700 million monthly active users?"],
     )
     assert answer.searched == ("gemma-tou-2025-03-24",), "the earlier question's Llama 2 was prepended"
+
+
+def _retrieval_of(chunks: list[Chunk]) -> Retrieval:
+    from licensebot.index.models import Hit
+    from licensebot.index.names import NameMatch
+
+    hits = tuple(Hit(chunk=c, score=1.0 - i / 100, similarity=0.6) for i, c in enumerate(chunks))
+    return Retrieval(question="q", hits=hits, confident=True, named=NameMatch(mentions=()))
+
+
+def test_a_lead_in_and_an_item_are_quoted_with_the_item_between_them() -> None:
+    from licensebot.answering.quotes import select_quotes
+    from licensebot.index.chunking import chunk_document
+
+    doc = licensedb_docs(["gpl-2.0"])[0]
+    chunks = chunk_document(doc)
+    by_label = {c.section: c for c in chunks}
+    lead_in, a, b = by_label["§3"], by_label["§3.a"], by_label["§3.b"]
+
+    def doc_chunks(key: str) -> list[Chunk]:
+        return sorted((c for c in chunks if c.doc == key), key=lambda c: c.start)
+
+    quotes = select_quotes(_retrieval_of([b, lead_in]), 3, doc_chunks)
+    assert len(quotes) == 1, "one passage, not the lead-in and item (b) apart"
+    quote = quotes[0]
+    assert (quote.start, quote.end) == (lead_in.start, b.end) and doc.body[quote.start : quote.end] == quote.text
+    assert a.text in quote.text, "item (a), which neither hit holds, is part of the rule"
+    assert quote.section == "§3 to §3.b" and quote.section_of(a.start, a.end) == "§3.a"
+    # Without the document's chunks nothing between two hits can be quoted exactly: no merge.
+    assert len(select_quotes(_retrieval_of([b, lead_in]), 3)) == 2
+
+
+def test_items_far_apart_in_a_long_list_stay_separate_quotes() -> None:
+    from licensebot.answering.quotes import select_quotes
+    from licensebot.index.chunking import chunk_document
+
+    chunks = chunk_document(licensedb_docs(["bigscience-open-rail-m"])[0])
+    first = next(c for c in chunks if c.section.startswith("Attachment A(a)"))
+    last = next(c for c in chunks if c.section.startswith("Attachment A(m)"))
+    quotes = select_quotes(_retrieval_of([last, first]), 3, lambda key: sorted(chunks, key=lambda c: c.start))
+    assert [q.section for q in quotes] == [last.section, first.section]

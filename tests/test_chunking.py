@@ -8,6 +8,7 @@ import pytest
 from licensebot.index.chunking import MAX_CHARS, chunk_document
 from licensebot.index.models import Chunk, Document
 from licensebot.index.sources import load_folders, load_scancode, parse_document, read_selection
+from licensebot.index.spans import text_between
 from tests.conftest import chunks_of, licensedb_docs
 
 DATA = Path(__file__).parent / "data"
@@ -199,3 +200,60 @@ def test_the_degenerate_label_check_catches_the_old_failures() -> None:
     swallowed = [chunk("definition of “Outputs”"), *parts]
     assert any("19 parts" in p for p in _degenerate(swallowed))
     assert any("fragment" in p for p in _degenerate([chunk("Preamble"), chunk("§(1)")]))
+
+
+def test_a_list_inside_an_item_of_the_same_kind_nests_by_indentation() -> None:
+    # Creative Commons 4.0: Section 2 "a." holds "1." to "6.", and "1." holds its own "a." and
+    # "b."; Section 3(a)(1) holds "a." to "c.", and "a." holds "i." to "v.". Before, the inner
+    # "a." closed the outer one and "2. Exceptions and Limitations" became the document's §2.
+    chunks = {c.section: c for c in chunk_document(_doc("cc-by-4.0"))}
+    assert "produce, reproduce, and Share Adapted Material" in chunks["§2.a.1.b Scope"].text
+    assert chunks["§2.a.1.b Scope"].context.rstrip().endswith("in the Licensed Material to:")
+    assert "§2.a.2 Exceptions and Limitations" in chunks and "§2 Exceptions and Limitations" not in chunks
+    modified = chunks["§3.a.1.b Attribution"]
+    assert modified.text.startswith("b. indicate if You modified the Licensed Material")
+    assert modified.context.rstrip().endswith("You must:")
+    assert "identification of the creator(s)" in chunks["§3.a.1.a.i Attribution"].text
+    assert {"§3.a.2 Attribution", "§3.a.3 Attribution", "§6.b.2 Term and Termination"} <= set(chunks)
+
+
+def test_markdown_escaped_clause_numbers_are_clause_numbers() -> None:
+    # Llama 3.3 writes "1\. **License Rights and Redistribution**." and "3**. Disclaimer of
+    # Warranty**."; its "a." items were labelled "§a" twice and §3 was part of §2.
+    labels = [c.section for c in chunk_document(_doc("llama-3.3-license-2024"))]
+    assert {"§1.a Grant of Rights", "§1.b.i Redistribution and Use", "§3 Disclaimer of Warranty",
+            "§5.a Intellectual Property"} <= set(labels)
+    assert not any(label.startswith("§a") for label in labels)
+
+
+def test_only_text_that_introduces_a_list_is_a_lead_in() -> None:
+    packaged = {d.key: d for d in _default_selection()}
+    # The Mistral Research License's preamble is not the lead-in of every section after it.
+    for c in chunk_document(packaged["mistral-ai-research-license"]):
+        assert "contact form" not in c.context, c.section
+    # A heading alone ("1. License Rights and Redistribution.") already travels in the heading path.
+    assert _chunk(_doc("llama-3.3-license-2024"), "§1.a Grant of Rights").context == ""
+    # What a colon, "the following" or an unfinished sentence introduces is one.
+    assert _chunk(_doc("cc-by-4.0"), "§3.a.2 Attribution").context.rstrip().endswith("following conditions.")
+    assert _chunk(_doc("flux-1-nc"), "Restrictions (item 1)").context.rstrip().endswith("third party to")
+
+
+def test_a_lead_in_is_chunked_with_its_list_when_they_fit() -> None:
+    doc = _doc("cc-by-4.0")
+    chunks = chunk_document(doc)
+    retain = next(c for c in chunks if c.section == "§3.a.1.a Attribution")
+    assert retain.text.startswith("a. retain the following")
+    assert "identification of the creator(s)" in retain.text and "a URI or hyperlink" in retain.text
+    items = [c for c in chunks if c.section.startswith("§3.a.1.a.")]
+    assert len(items) == 5 and all(retain.start < c.start and c.end <= retain.end for c in items)
+    # GPL-3.0 §6 and its items a-e are too long together: the lead-in stays a chunk of its own.
+    six = next(c for c in chunk_document(_doc("gpl-3.0")) if c.section == "§6 Conveying Non-Source Forms")
+    assert six.text.rstrip().endswith("in one of these ways:")
+
+
+@pytest.mark.parametrize("doc", _default_selection(), ids=lambda d: d.key)
+def test_the_chunks_and_their_gaps_cover_the_text_exactly(doc: Document) -> None:
+    chunks = chunk_document(doc)
+    start, end = min(c.start for c in chunks), max(c.end for c in chunks)
+    assert text_between(chunks, start, end) == doc.body[start:end]
+    assert all(not c.gap.strip() for c in chunks), "only blank text lies between clauses"

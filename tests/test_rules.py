@@ -15,7 +15,8 @@ def _clause(key: str, needle: str) -> tuple[str, str]:
     """(the sentence containing ``needle``, the lead-in of its clause), from the real text of ``key``."""
     docs = load_packaged().documents if key.startswith("mistral") else licensedb_docs([key])
     doc = next(d for d in docs if d.key == key)
-    chunk = next(c for c in chunk_document(doc) if needle in " ".join(c.text.split()))
+    # The clause itself, not a lead-in chunked together with the list that holds it.
+    chunk = min((c for c in chunk_document(doc) if needle in " ".join(c.text.split())), key=lambda c: len(c.text))
     sentence = next(
         chunk.text[s:e] for s, e in sentence_spans(chunk.text) if needle in " ".join(chunk.text[s:e].split())
     )

@@ -6,10 +6,26 @@ Every ``text`` here is an exact span of its document's body (``body[start:end]``
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from licensebot.index.models import Chunk, Hit
+
+
+@dataclass(frozen=True, order=True)
+class Part:
+    """One clause of a quote: where it is, its label, and the lead-in it completes (if any)."""
+
+    start: int
+    end: int
+    section: str
+    context_start: int = 0
+    context_end: int = 0
+
+    @classmethod
+    def of(cls, chunk: Chunk) -> Part:
+        return cls(chunk.start, chunk.end, chunk.section, chunk.context_start, chunk.context_end)
 
 
 @dataclass(frozen=True)
@@ -27,6 +43,9 @@ class Quote:
     """The parent's lead-in this clause completes (shown before it), or ""."""
     context_start: int = 0
     context_end: int = 0
+    parts: tuple[Part, ...] = ()
+    """The clauses the quote is made of, in document order: a quote of a list's lead-in and its
+    items still says which item a sentence of it comes from."""
 
     @classmethod
     def of(cls, chunk: Chunk) -> Quote:
@@ -34,7 +53,43 @@ class Quote:
             doc=chunk.doc, title=chunk.title, section=chunk.section, text=chunk.text, start=chunk.start,
             end=chunk.end, url=chunk.url, kind=chunk.kind, section_id=chunk.section_id,
             context=chunk.context, context_start=chunk.context_start, context_end=chunk.context_end,
+            parts=(Part.of(chunk),),
         )
+
+    def section_of(self, start: int, end: int) -> str:
+        """The label of the clause(s) holding ``body[start:end]``, a stretch of this quote."""
+        inside = [p for p in self.parts if p.start < end and start < p.end]
+        if not inside:
+            return self.section
+        return span_label(inside[0].section, inside[-1].section)
+
+    def context_of(self, start: int) -> tuple[str, int, int]:
+        """The lead-in that the clause holding ``body[start]`` completes, unless the stretch from
+        ``start`` already includes it: (text, start, end), or ("", 0, 0)."""
+        part = next((p for p in self.parts if p.start <= start < p.end), None)
+        if part is None:
+            return self.context, self.context_start, self.context_end
+        cs, ce = part.context_start, part.context_end
+        if not ce or start <= cs:
+            return "", 0, 0
+        if (cs, ce) == (self.context_start, self.context_end):
+            return self.context, cs, ce
+        if self.start <= cs and ce <= self.end:
+            return self.text[cs - self.start : ce - self.start], cs, ce
+        return "", 0, 0
+
+
+_NUMBERED_PART = re.compile(r"^(.*) \((item|part) (\d+)( of \d+)?\)$")
+
+
+def span_label(first: str, last: str) -> str:
+    """One label for a run of clauses: "§2.3 Distribution (items 1-3)", "§3 to §3.b"."""
+    if first == last:
+        return first
+    a, b = _NUMBERED_PART.match(first), _NUMBERED_PART.match(last)
+    if a and b and a.group(1, 2, 4) == b.group(1, 2, 4):
+        return f"{a.group(1)} ({a.group(2)}s {a.group(3)}-{b.group(3)}{a.group(4) or ''})"
+    return f"{first} to {last}"
 
 
 @dataclass(frozen=True)

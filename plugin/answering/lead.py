@@ -88,18 +88,19 @@ def choose_lead(
         break
     start += heading_length(quote.text[start:end])
     text = quote.text[start:end]
+    context, context_start, context_end = quote.context_of(quote.start + start)
     return Lead(
         doc=quote.doc,
         title=quote.title,
-        section=quote.section,
+        section=quote.section_of(quote.start + start, quote.start + end),
         url=quote.url,
         text=text,
         start=quote.start + start,
         end=quote.start + end,
-        rule=classify(text, quote.context) or "",
-        context=quote.context,
-        context_start=quote.context_start,
-        context_end=quote.context_end,
+        rule=classify(text, context) or "",
+        context=context,
+        context_start=context_start,
+        context_end=context_end,
     )
 
 

@@ -1,12 +1,14 @@
-"""Which clauses an answer quotes: the best hits, each verbatim, overlapping parts merged."""
+"""Which clauses an answer quotes: the best hits, each verbatim, parts of one clause or list merged."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from licensebot.answering.answer import Quote
+from licensebot.answering.answer import Part, Quote, span_label
 from licensebot.index.models import Chunk
 from licensebot.index.retrieval import Retrieval
+from licensebot.index.spans import text_between
 
 SECOND_QUOTE_MARGIN = 0.08
 """Beyond the best hit, quote only clauses within this cosine similarity of the best three."""
@@ -14,36 +16,80 @@ QUOTE_BY = "score"
 MIN_SCORE_SHARE = 0.7
 """Beyond the best hit, quote only clauses whose fused score is at least this share of the best."""
 MAX_MERGED_QUOTE = 2800
+LIST_SKIP = 1
+"""Two items of one list are quoted together with at most this many items between them."""
+
+DocChunks = Callable[[str], Sequence[Chunk]]
+"""A document's chunks in document order (to quote what lies between two hits)."""
 
 
-def widen(q: Quote, chunk: Chunk) -> Quote | None:
-    """The union of a quote and an overlapping chunk of the same document: still an exact span
-    ``body[start:end]``, since both are. None if it would be too long to show."""
+def _overlaps(q: Quote, chunk: Chunk) -> bool:
+    return q.doc == chunk.doc and q.start < chunk.end and chunk.start < q.end
+
+
+def _one_list(q: Quote, chunk: Chunk) -> bool:
+    """Parts of one list or clause: they complete the same lead-in, or one holds the lead-in the
+    other completes (a clause and its sub-items; the first and a later part of a long clause)."""
+    if q.doc != chunk.doc:
+        return False
+    if chunk.context_end and q.start <= chunk.context_start and chunk.context_end <= q.end:
+        return True
+    if q.context_end and chunk.start <= q.context_start and q.context_end <= chunk.end:
+        return True
+    return bool(q.context_end) and (q.context_start, q.context_end) == (chunk.context_start, chunk.context_end)
+
+
+def widen(q: Quote, chunk: Chunk, neighbours: Sequence[Chunk] = ()) -> Quote | None:
+    """The union of a quote and a chunk of the same document, an exact span ``body[start:end]``:
+    overlapping spans are joined from their own texts, others from ``neighbours`` (the document's
+    chunks, which cover what lies between). None if too long to show or not rebuildable."""
     start, end = min(q.start, chunk.start), max(q.end, chunk.end)
     if (start, end) == (q.start, q.end) or end - start > MAX_MERGED_QUOTE:
         return None
-    if chunk.start < q.start:
-        text = chunk.text + q.text[chunk.end - q.start :] if chunk.end < q.end else chunk.text
+    parts = set(q.parts) | {Part.of(chunk)}
+    if _overlaps(q, chunk):
+        if chunk.start < q.start:
+            text = chunk.text + q.text[chunk.end - q.start :] if chunk.end < q.end else chunk.text
+        else:
+            text = q.text + chunk.text[q.end - chunk.start :]
     else:
-        text = q.text + chunk.text[q.end - chunk.start :]
-    first, last = (chunk, q) if chunk.start < q.start else (q, chunk)
-    section = first.section if first.section == last.section else f"{first.section} to {last.section}"
+        rebuilt = text_between(neighbours, start, end)
+        if rebuilt is None:
+            return None
+        text = rebuilt
+        parts |= {Part.of(c) for c in neighbours if start <= c.start and c.end <= end}
+    ordered = tuple(sorted(parts))
+    first = chunk if chunk.start < q.start else q
     # The merged span starts where the earlier part starts, so it keeps that part's lead-in.
-    context = (first.context, first.context_start, first.context_end)
-    return replace(q, start=start, end=end, text=text, section=section, context=context[0],
-                   context_start=context[1], context_end=context[2])
+    return replace(q, start=start, end=end, text=text, section=span_label(ordered[0].section, ordered[-1].section),
+                   context=first.context, context_start=first.context_start, context_end=first.context_end,
+                   parts=ordered)
 
 
-def select_quotes(retrieval: Retrieval, max_quotes: int) -> list[Quote]:
+def _between(q: Quote, chunk: Chunk, neighbours: Sequence[Chunk]) -> int:
+    lo, hi = (q.end, chunk.start) if q.end <= chunk.start else (chunk.end, q.start)
+    return sum(1 for c in neighbours if lo <= c.start and c.end <= hi)
+
+
+def select_quotes(retrieval: Retrieval, max_quotes: int, doc_chunks: DocChunks | None = None) -> list[Quote]:
+    """The clauses to quote, best first. With ``doc_chunks``, two hits from one list (items that
+    complete the same lead-in, or a lead-in and one of its items) with at most LIST_SKIP items
+    between them are quoted as one passage, the items between included: the rule may be the list
+    ("do one of the following: a) ... b) ..."), not the one item that matched best."""
     hits = list(retrieval.hits)
     quotes: list[Quote] = []
 
     def place(chunk: Chunk) -> None:
-        """Quote a chunk, or widen the quote it overlaps (the two parts of a long clause)."""
         for i, q in enumerate(quotes):
-            if q.doc == chunk.doc and q.start < chunk.end and chunk.start < q.end:
+            if _overlaps(q, chunk):
                 quotes[i] = widen(q, chunk) or q
                 return
+            if doc_chunks is not None and _one_list(q, chunk):
+                neighbours = doc_chunks(chunk.doc)
+                merged = widen(q, chunk, neighbours) if _between(q, chunk, neighbours) <= LIST_SKIP else None
+                if merged is not None:
+                    quotes[i] = merged
+                    return
         if len(quotes) < max_quotes:
             quotes.append(Quote.of(chunk))
 

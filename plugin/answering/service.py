@@ -70,7 +70,7 @@ class AnswerService:
             return self._not_held(question, retrieval, not_indexed, started)
         if not retrieval.confident:
             return self._not_found(question, retrieval, started, not_indexed)
-        quotes = select_quotes(retrieval, self.max_quotes)
+        quotes = select_quotes(retrieval, self.max_quotes, self.retriever.doc_chunks)
         lead = choose_lead(
             quotes[:LEAD_FROM], question, question_vector=retrieval.vector, embedder=self.retriever.embedder,
             idf=self.retriever.idf, ignore=retrieval.name_words, extra=self.retriever.expand(question),
