@@ -40,6 +40,8 @@ def test_bm25_prefers_chunks_with_rare_query_terms() -> None:
     assert index.search("patent litigation", 3, docs={"llama-2-license-2023"})[0][0].doc == "llama-2-license-2023"
     assert tokenize("The Users distributing") == ["user", "distribut"]
     assert tokenize("remotely NonCommercial") == ["remote", "noncommercial", "commercial"]
+    # "own" is a general-English stopword, but who owns the Output is what license terms decide.
+    assert tokenize("Do we own the text it writes?") == ["own", "text", "writ"]
 
 
 def test_named_license_limits_the_search(fake_retriever: Retriever) -> None:
