@@ -366,3 +366,17 @@ def test_items_far_apart_in_a_long_list_stay_separate_quotes() -> None:
     last = next(c for c in chunks if c.section.startswith("Attachment A(m)"))
     quotes = select_quotes(_retrieval_of([last, first]), 3, lambda key: sorted(chunks, key=lambda c: c.start))
     assert [q.section for q in quotes] == [last.section, first.section]
+
+
+def test_a_lead_that_announces_the_following_conditions_goes_on_into_them() -> None:
+    from licensebot.answering.answer import Quote
+    from licensebot.answering.lead import choose_lead
+    from licensebot.index.chunking import chunk_document
+
+    doc = licensedb_docs(["cc-by-sa-4.0"])[0]
+    share_alike = next(c for c in chunk_document(doc) if c.section == "§3.b ShareAlike")
+    lead = choose_lead([Quote.of(share_alike)], "What applies if we share adapted material we produce?",
+                       question_vector=None, embedder=None, idf=lambda term: 1.0)
+    assert "the following conditions also apply." in lead.text
+    assert "Adapter's License" in lead.text, "the announced condition is part of the lead"
+    assert doc.body[lead.start : lead.end] == lead.text

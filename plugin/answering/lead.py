@@ -34,6 +34,9 @@ _REFERS_BACK = re.compile(
 """Share of word overlap against embedding similarity when choosing the lead sentence."""
 MAX_LEAD = 700
 """Characters at most in a lead (a long sentence is shown whole up to this)."""
+_ANNOUNCES = re.compile(r"(?::|\bthe following\b[^.;:]*[.;]|\bas follows[.;]?)\s*$", re.IGNORECASE)
+"""A sentence that announces what follows ("...:", "the following conditions also apply.") is
+not the rule by itself: the lead goes on into it."""
 _QUALIFIER = re.compile(
     r"^\W*(?:however|notwithstanding|except|excluding|provided|unless|but|this (?:does not|shall not)|"
     r"nothing in|for the avoidance of doubt|in (?:that|such) case|otherwise)\b|^[a-z(]",
@@ -82,7 +85,7 @@ def choose_lead(
         follows = quote.text[nxt_start:nxt_end]
         if nxt_end - start > MAX_LEAD:
             break
-        if current.rstrip().endswith(":") or _QUALIFIER.match(follows) or len(current) < 60:
+        if _ANNOUNCES.search(current) or _QUALIFIER.match(follows) or len(current) < 60:
             end = nxt_end
             continue
         break
