@@ -1036,8 +1036,8 @@ def chunk_document(doc: Document) -> list[Chunk]:
     chunks: list[Chunk] = []
     for i, unit in enumerate(units):
         spans = list(_pieces(body, unit.start, unit.end))
-        whole = _subtree_end(units, i)
-        if i in lead_ins and len(spans) == 1 and _trimmed(body, unit.start, whole)[1] - unit.start <= MAX_CHARS:
+        whole = _subtree_end(units, i) if i in lead_ins and len(spans) == 1 else unit.end
+        if whole > unit.end and _trimmed(body, unit.start, whole)[1] - unit.start <= MAX_CHARS:
             # A lead-in is chunked with the list it introduces when they fit together (each item
             # is also a chunk of its own): "retain the following ...:" says nothing by itself.
             spans = list(_pieces(body, unit.start, whole))

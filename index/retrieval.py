@@ -131,9 +131,7 @@ class Retriever:
 
     def chunks_of(self, docs: Collection[str]) -> list[Chunk]:
         """Chunks of the given documents, in document order (for clause lookups)."""
-        wanted = set(docs)
-        chunks = [c for c in self._bm25.chunks if c.doc in wanted]
-        return sorted(chunks, key=lambda c: (c.doc, c.start))
+        return [c for doc in sorted(set(docs)) for c in self._by_doc.get(doc, [])]
 
     def doc_chunks(self, doc: str) -> list[Chunk]:
         """One document's chunks in document order; with their gaps they cover its text
