@@ -34,7 +34,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from licensebot.index.models import Chunk, Document
 
-CHUNKER_VERSION = "14"
+CHUNKER_VERSION = "15"
 """Bump when chunk boundaries, labels or what is embedded change, so indexes are rebuilt."""
 
 MAX_CHARS = 1400
@@ -122,6 +122,9 @@ class _Unit:
     parent: int = -1
     """Index of the enclosing unit, -1 at top level."""
     children: list[int] = field(default_factory=list)
+    after_list: bool = False
+    """The clause's text after the list it holds: not a list item, so not part of the list and
+    not led in by the text that introduced it."""
 
 
 def _roman_value(text: str) -> int:
@@ -205,6 +208,7 @@ class _Numbering:
         self.stack: list[_Marker] = []
         self.dec_titles: dict[str, str] = {}
         self.last_top: int | None = None
+        self.dotted_top: int | None = None
         self.top_items = 0
         self.last_seen: dict[str, str] = {}
         """The last value of each style, kept across headings: Artistic 2.0 numbers (1) to (14)
@@ -327,6 +331,14 @@ class _Numbering:
             # ("1.0 Definitions of Capitalised Words") it is the ODbL's numbering.
             if ("0" in parts[1:] and not marker.title) or any(len(p) > 2 for p in parts):
                 return False
+            floor = self.dotted_top if self.dotted_top is not None else self.last_top
+            if floor is not None and int(parts[0]) < floor and not marker.heading:
+                # Numbering does not go back: "1.6.1" at the start of a wrapped line in the CNRI
+                # license's §4 ("... PYTHON\n1.6.1 FOR ANY INCIDENTAL ...") is a version, and
+                # "2.1" in MPL-2.0's §5.2 a reference. (After "3.1", a list "1." to "4." inside it
+                # does not stop "3.2": only dotted numbers set the floor for dotted ones.)
+                return False
+            self.dotted_top = int(parts[0])
         elif style in ("pnum", "sub") or style.endswith(_NESTED):
             if not (self.starts(style, marker.value) or self._follows(style, marker.value)):
                 return False
@@ -338,6 +350,7 @@ class _Numbering:
         if style == "section":
             self.stack = [marker]
             self.last_top = None
+            self.dotted_top = None
             return True
         if index is not None:
             del self.stack[index:]
@@ -413,6 +426,19 @@ class _Numbering:
             closed = True
         return closed
 
+    def end_list(self, indent: int) -> bool:
+        """Close the list items indented deeper than a paragraph without a marker; True if one was
+        closed. Such a paragraph goes on with the clause that holds the list: GPL-3.0's "A separable
+        portion of the object code ..." after §6 e) is §6's text, not item e)'s."""
+        closed = False
+        while (
+            len(self.stack) > 1 and self.stack[-1].indent > indent
+            and self.stack[-1].style.removesuffix(_NESTED) in (*_LETTERS, "pnum", "sub")
+        ):
+            self.stack.pop()
+            closed = True
+        return closed
+
     def end_paragraph_definition(self) -> bool:
         """A paragraph without a marker ends an open definition; True if one was closed."""
         if self.stack and self.stack[-1].style == "def":
@@ -423,6 +449,7 @@ class _Numbering:
     def reset(self) -> None:
         self.stack = []
         self.last_top = None
+        self.dotted_top = None
         self.dec_titles.clear()
 
     def path(self) -> tuple[str, ...]:
@@ -699,10 +726,15 @@ def _units(body: str) -> list[_Unit]:
             if line.starts_paragraph and not is_first:
                 closed_definition = numbering.end_paragraph_definition()
                 closed_definition = numbering.end_bullets(line.indent) or closed_definition
+                after_list = numbering.end_list(line.indent)
                 lead_in = _paragraph_text(lines, line).rstrip().endswith(":")
                 item = None if numbering.numbered() else numbering.accept_item(line.indent, lead_in)
                 if item is not None:
                     open_unit(line, item)
+                elif after_list:
+                    open_unit(line, None)
+                    units[-1].label = f"{units[-1].label} (continued)".strip()
+                    units[-1].after_list = True
                 elif closed_definition:
                     open_unit(line, None)  # the text after a definition is not part of it
             continue
@@ -742,7 +774,7 @@ def _units(body: str) -> list[_Unit]:
             unit.label = units[i - 1].label if structured and i > 0 else "Preamble"
         structured = structured or bool(unit.section_id or unit.heading)
     for i, unit in enumerate(units):
-        if unit.parent >= 0:
+        if unit.parent >= 0 and not unit.after_list:
             units[unit.parent].children.append(i)
     return units
 
@@ -840,7 +872,7 @@ def _merge_headings(body: str, units: list[_Unit]) -> list[_Unit]:
         unit.parent = resolve(parent)
         unit.children = []
     for i, unit in enumerate(out):
-        if unit.parent >= 0:
+        if unit.parent >= 0 and not unit.after_list:
             out[unit.parent].children.append(i)
     return out
 
@@ -868,7 +900,7 @@ def _split_inline_lists(body: str, units: list[_Unit]) -> list[_Unit]:
             continue
         parent = len(out)
         out.append(_Unit(unit.start, unit.label, unit.section_id, unit.heading, end=unit.start + found[0][0],
-                         parent=unit.parent, title=unit.title))
+                         parent=unit.parent, title=unit.title, after_list=unit.after_list))
         bounds = [at for at, _ in found] + [len(text)]
         for letter, (at, nxt) in enumerate(zip(bounds, bounds[1:], strict=False)):
             item = text[at:nxt]
@@ -884,7 +916,7 @@ def _split_inline_lists(body: str, units: list[_Unit]) -> list[_Unit]:
             unit.parent = moved[unit.parent]
         unit.children = []
     for i, unit in enumerate(out):
-        if unit.parent >= 0:
+        if unit.parent >= 0 and not unit.after_list:
             out[unit.parent].children.append(i)
     return out
 
@@ -1041,7 +1073,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
             # A lead-in is chunked with the list it introduces when they fit together (each item
             # is also a chunk of its own): "retain the following ...:" says nothing by itself.
             spans = list(_pieces(body, unit.start, whole))
-        parent_context = lead_ins.get(unit.parent) if unit.parent >= 0 else None
+        parent_context = lead_ins.get(unit.parent) if unit.parent >= 0 and not unit.after_list else None
         for part, (start, end) in enumerate(spans, 1):
             label = unit.label
             context = parent_context

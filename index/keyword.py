@@ -3,13 +3,16 @@ that a small embedding model blurs."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
+import snowballstemmer
 
 from licensebot.index.models import Chunk
 
@@ -25,13 +28,17 @@ STOPWORDS = frozenset(
 )
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
-    # Light suffix stripping so "users"/"user", "distributing"/"distribute" and "remotely"/"remote" meet.
-    for suffix, min_len in (("ies", 5), ("ing", 6), ("ly", 7), ("ed", 5), ("es", 5), ("s", 4)):
-        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
-            stem = word[: -len(suffix)]
-            return stem + "y" if suffix == "ies" else stem
-    return word
+    # Snowball's English (Porter2) stemmer, so "licensee"/"licensed"/"licensing", "distribution"/
+    # "distributing" and "remotely"/"remote" meet; a hand-made suffix list missed most of these
+    # and cost hit@1 (docs/quality.md). The stemmer object keeps state between calls: one at a time.
+    with _STEMMER_LOCK:
+        return str(_STEMMER.stemWord(word))
 
 
 def normalize_quote(text: str) -> str:

@@ -257,3 +257,30 @@ def test_the_chunks_and_their_gaps_cover_the_text_exactly(doc: Document) -> None
     start, end = min(c.start for c in chunks), max(c.end for c in chunks)
     assert text_between(chunks, start, end) == doc.body[start:end]
     assert all(not c.gap.strip() for c in chunks), "only blank text lies between clauses"
+
+
+def test_text_after_a_list_belongs_to_the_clause_not_to_its_last_item() -> None:
+    # GPL-3.0 §6 lists a) to e), then goes on ("A separable portion of the object code ...", the
+    # User Product paragraphs). That text was labelled §6.e and led in by item e)'s sentence.
+    chunks = chunk_document(_doc("gpl-3.0"))
+    after = [c for c in chunks if "A separable portion of the object code" in c.text]
+    assert [c.section for c in after] == ["§6 Conveying Non-Source Forms (continued) (part 1 of 4)"]
+    assert "peer-to-peer" not in after[0].context
+    e = next(c for c in chunks if c.section.startswith("§6.e"))
+    assert e.text.rstrip().endswith("under subsection 6d.")
+    # GPL-2.0 §3's definition of source code, after its a) to c), is §3's.
+    gpl2 = {c.section: c for c in chunk_document(_doc("gpl-2.0"))}
+    assert gpl2["§3 (continued)"].text.startswith("The source code for a work means")
+    assert gpl2["§3.c"].context and "Accompany it with the information" in gpl2["§3.c"].text
+
+
+def test_numbering_does_not_go_back_to_a_number_at_a_wrapped_line_start() -> None:
+    # The CNRI license's §4 wraps "... PYTHON\n1.6.1 FOR ANY INCIDENTAL ...": that is a version, and
+    # §4 to §8 were all labelled "§1.6.1 FOR ANY INCIDENTAL ..." (parts 1 to 4).
+    labels = [c.section for c in chunk_document(_doc("python"))]
+    assert not any("§1.6.1" in label for label in labels)
+    cnri = "CNRI LICENSE AGREEMENT FOR PYTHON 1.6.1"
+    assert {f"{cnri} §4", f"{cnri} §5", f"{cnri} §8"} <= set(labels)
+    # MPL-2.0's "2.1" inside §5.2 is a reference, not a second §2.1.
+    mpl = [c.section for c in chunk_document(_doc("mpl-2.0"))]
+    assert mpl.count("§2.1 Grants") == 1 and "§2.1" not in mpl

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from licensebot.answering.faithfulness import bound, exception_words, modal_forces, negations, numbers, unfaithful
+from licensebot.index.keyword import tokenize
 
 LLAMA = ("You will not use the Llama Materials or any output or results of the Llama Materials to improve any "
          "other large language model (excluding Llama 2 or derivative works thereof).")
@@ -65,5 +66,5 @@ def test_a_restatement_that_binds_something_else_is_caught() -> None:
                 "being the original software.")
     swapped = ("Original source versions must be clearly marked as such, and must not be misrepresented as "
                "being the original software.")
-    assert bound(sentence) == {"alter", "source", "version"}
+    assert bound(sentence) == set(tokenize("altered source versions"))
     assert unfaithful(swapped, sentence, "Is the Zlib license OK for a closed-source game?") == "a different subject"

@@ -38,10 +38,14 @@ def test_bm25_prefers_chunks_with_rare_query_terms() -> None:
     best, _ = index.search("700 million monthly active users", 1)[0]
     assert best.doc == "llama-2-license-2023" and "700 million" in best.text
     assert index.search("patent litigation", 3, docs={"llama-2-license-2023"})[0][0].doc == "llama-2-license-2023"
-    assert tokenize("The Users distributing") == ["user", "distribut"]
-    assert tokenize("remotely NonCommercial") == ["remote", "noncommercial", "commercial"]
+    assert tokenize("The Users distributing") == tokenize("user distribute")
+    # Word forms a suffix list missed meet too: a question says "licensing", the clause "licensed".
+    assert tokenize("licensing distribution remotely") == tokenize("licensed distributed remote")
+    assert tokenize("remotely NonCommercial") == [*tokenize("remote"), *tokenize("noncommercial")]
+    assert tokenize("noncommercial")[1:] == tokenize("commercial"), "NonCommercial is also about commercial"
     # "own" is a general-English stopword, but who owns the Output is what license terms decide.
-    assert tokenize("Do we own the text it writes?") == ["own", "text", "writ"]
+    assert tokenize("Do we own the text it writes?") == tokenize("own text write")
+    assert len(tokenize("Do we own the text it writes?")) == 3
 
 
 def test_named_license_limits_the_search(fake_retriever: Retriever) -> None:
