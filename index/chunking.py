@@ -1033,6 +1033,10 @@ def _roles(body: str, units: list[_Unit]) -> list[str]:
     (Creative Commons' "Using Creative Commons Public Licenses", GPL's preamble) is preamble: it
     explains the terms but is not one of them."""
     first_numbered = next((u.start for u in units if u.section_id), None)
+    if first_numbered is not None and first_numbered > len(body) / 2:
+        # Most of the text comes before the numbering: that text is the terms, and the numbered
+        # part an appendix (the Business Source License's Terms, then four numbered covenants).
+        first_numbered = None
     roles = []
     for unit in units:
         # "Preamble" is also the label given to text before a document's first section; without

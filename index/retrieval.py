@@ -202,12 +202,14 @@ class Retriever:
         """Bring to the top the chunks that hold a phrase the asker quoted, and, within named
         licenses, those holding a question word that only they contain: one rare word ("military",
         "asylum") says which clause is meant even when the embedding prefers a broader one."""
-        rare: set[str] = set()
+        rare: dict[str, float] = {}
+        """chunk id -> summed IDF of the rare question words it holds"""
         if scope is not None:
             for term in set(tokenize(question)) - ignore:
                 holders = self._bm25.holders(term, scope)
                 if 0 < len(holders) <= RARE:
-                    rare |= holders
+                    for cid in holders:
+                        rare[cid] = rare.get(cid, 0.0) + self._bm25.idf(term)
         exact = {h.chunk.id for h in hits if quoted and any(q in normalize_quote(h.chunk.text) for q in quoted)}
         if not rare and not exact:
             return hits
@@ -216,8 +218,12 @@ class Retriever:
         pool = hits + extra
         # A quoted phrase found verbatim goes first; a clause picked out by a rare word is brought
         # up to RARE_RANK (into the hits an answer quotes), not above clauses that match better.
+        # Each one brought up pushes the one before down, so the clause holding the most (and
+        # rarest) of the question's rare words goes last and stays at RARE_RANK: "reverse
+        # engineering" outranks a preamble that only shares "allow".
         out = [h for h in pool if h.chunk.id in exact] + [h for h in pool if h.chunk.id not in exact]
-        for hit in [h for h in out if h.chunk.id in rare - exact]:
+        for hit in sorted((h for h in out if h.chunk.id in rare and h.chunk.id not in exact),
+                          key=lambda h: rare[h.chunk.id]):
             at = out.index(hit)
             if at > RARE_RANK - 1:
                 out.insert(RARE_RANK - 1, out.pop(at))

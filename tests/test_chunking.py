@@ -284,3 +284,13 @@ def test_numbering_does_not_go_back_to_a_number_at_a_wrapped_line_start() -> Non
     # MPL-2.0's "2.1" inside §5.2 is a reference, not a second §2.1.
     mpl = [c.section for c in chunk_document(_doc("mpl-2.0"))]
     assert mpl.count("§2.1 Grants") == 1 and "§2.1" not in mpl
+
+
+def test_terms_before_a_short_numbered_appendix_are_terms_not_preamble() -> None:
+    # The Business Source License's grant ("Terms") comes before its four numbered covenants; as
+    # "text before the first numbered section" it was a preamble and ranked below them.
+    chunks = chunk_document(_doc("bsl-1.1"))
+    grant = next(c for c in chunks if "Effective on the Change Date" in c.text)
+    assert grant.role == "clause"
+    # GPL-3.0's preamble, short beside its numbered sections, is still one.
+    assert _chunk(_doc("gpl-3.0"), "Preamble (part 1 of 4)").role == "preamble"

@@ -3,8 +3,9 @@ from __future__ import annotations
 from licensebot.index.indexer import Indexer
 from licensebot.index.keyword import BM25Index, tokenize
 from licensebot.index.names import asks_about_discussions
-from licensebot.index.retrieval import Retriever
+from licensebot.index.retrieval import RetrievalConfig, Retriever
 from tests.conftest import licensedb_docs
+from tests.fakes import HashEmbedder, MemoryStore
 
 
 def test_discussion_intent() -> None:
@@ -69,3 +70,24 @@ def test_the_license_a_question_is_asked_under_answers_it(fake_retriever: Retrie
     result = fake_retriever.search("Under the MIT license, may we include Apache-2.0 code that has a NOTICE file?")
     assert set(result.searched_docs) == {"mit", "apache-2.0"}
     assert result.hits[0].chunk.doc == "mit"
+
+
+def test_the_clause_with_most_of_the_rare_words_stays_in_the_top_hits() -> None:
+    # "reverse", "engineer" and "customers" are each in one clause of LGPL-2.1 (§6); "allow" is in
+    # two others. Brought up one after the other, those two pushed §6 from 4th to 5th place.
+    from licensebot.index.models import Hit
+
+    embedder, store = HashEmbedder(), MemoryStore()
+    Indexer(embedder, store).run(licensedb_docs(["lgpl-2.1", "mit"]))
+    retriever = Retriever(embedder, store, RetrievalConfig(min_similarity=0.45, min_similarity_named=0.1))
+    question = "Under LGPL-2.1, must our license allow customers to reverse engineer our program?"
+    chunks = retriever.doc_chunks("lgpl-2.1")
+    rule = next(c for c in chunks if "reverse engineering" in " ".join(c.text.split()))
+    allow = [c for c in chunks if tokenize("allow")[0] in tokenize(c.search_text()) and c is not rule]
+    assert len(allow) == 2
+    others = [c for c in chunks if c is not rule and c not in allow]
+    ranked = [*others[:3], rule, *others[3:5], *allow, *others[5:]]
+    hits = [Hit(chunk=c, score=1.0 / (i + 1)) for i, c in enumerate(ranked)]
+    promoted = retriever._promote(hits, question, {"lgpl-2.1"}, {"lgpl", "2", "1"}, [])
+    top = [h.chunk for h in promoted[:3]]
+    assert rule in top, [c.section for c in top]
