@@ -1008,14 +1008,33 @@ def _pieces(body: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         return
     text = body[start:end]
     cursor = 0
+    previous = -1
     for piece in _SPLITTER.split_text(text):
         at = text.find(piece, cursor)
         if at < 0:  # the splitter only ever drops whitespace, so this is a bug guard
             at = text.find(piece)
         if at < 0:
             continue
-        yield start + at, start + at + len(piece)
+        piece_end = at + len(piece)
+        if previous >= 0:
+            # A later part starts with the whole sentence the cut fell in (the overlap is
+            # widened back to it): GPL-3.0's "Each contributor grants you a non-exclusive,
+            # worldwide, royalty-free patent license ..." was cut after "royalty-free".
+            at = _sentence_start(text, max(previous + 1, at - SENTENCE_BACK), at)
+        yield start + at, start + piece_end
+        previous = at
         cursor = at + 1
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?;:][\"”’)]?\s+|\n[ \t]*\n\s*")
+SENTENCE_BACK = 400
+"""How far back a split part may start to take in the whole sentence it was cut in."""
+
+
+def _sentence_start(text: str, lo: int, at: int) -> int:
+    """Where the sentence holding ``text[at]`` starts, if that is at or after ``lo``."""
+    ends = [m.end() for m in _SENTENCE_BREAK.finditer(text, lo, at)]
+    return ends[-1] if ends else at
 
 
 _PREAMBLE = re.compile(r"\bpreamble\b|\brecitals?\b|\bintroduction\b", re.IGNORECASE)

@@ -294,3 +294,15 @@ def test_terms_before_a_short_numbered_appendix_are_terms_not_preamble() -> None
     assert grant.role == "clause"
     # GPL-3.0's preamble, short beside its numbered sections, is still one.
     assert _chunk(_doc("gpl-3.0"), "Preamble (part 1 of 4)").role == "preamble"
+
+
+def test_each_later_part_of_a_long_clause_starts_with_a_whole_sentence() -> None:
+    # Hard-wrapped texts are split at line ends; GPL-3.0's patent grant was cut after
+    # "royalty-free", so neither part held "Each contributor grants you ... patent license".
+    patents = [c for c in chunk_document(_doc("gpl-3.0")) if c.section.startswith("§11 Patents (part")]
+    assert any(" ".join(c.text.split()).startswith("Each contributor grants you a non-exclusive, worldwide, "
+                                                   "royalty-free patent license") for c in patents)
+    later = [c for d in _default_selection() for c in chunk_document(d)
+             if (m := PART.search(c.section)) and int(m.group(1)) > 1]
+    mid_sentence = [f"{c.doc} {c.section}" for c in later if c.text[:1].islower()]
+    assert len(later) > 100 and len(mid_sentence) <= len(later) // 20, mid_sentence
