@@ -180,7 +180,7 @@ class Retriever:
             weights["definition"] = 1.0
         boost = boost_docs | set(preferred) | (set(named.subject) & scope if scope is not None else set())
         hits = self._fuse(by_vector, by_keyword, boost=boost, weights=weights)
-        hits = self._promote(hits, question, scope, name_words, quoted)[:k]
+        hits = _lists_first(self._promote(hits, question, scope, name_words, quoted), k)[:k]
         best = max((h.similarity for h in hits), default=0.0)
         bar = self.config.min_similarity_named if named.docs else self.config.min_similarity
         confident = bool(hits) and best >= bar and bool(tokenize(question))
@@ -259,3 +259,24 @@ class Retriever:
             Hit(chunk=chunks[c], score=scores[c], similarity=sims.get(c, 0.0), keyword=kw.get(c, 0.0))
             for c in ranked
         ]
+
+
+def _lists_first(hits: list[Hit], k: int) -> list[Hit]:
+    """Put a chunk that holds a whole list (its lead-in and items) ahead of an item of it that
+    ranks higher, when both are in the top ``k``: the item alone misleads, since the lead-in is the
+    rule it completes (GPL-2.0 §3 "provided that you also do one of the following: a) ... b) ...";
+    §3.b alone reads as the only way). The answer still names the item a sentence comes from."""
+    out = list(hits)
+    moved: set[str] = set()
+    for hit in hits[:k]:
+        item = hit.chunk
+        whole = next(
+            (h for h in out[:k] if h.chunk.id != item.id and h.chunk.doc == item.doc
+             and h.chunk.start <= item.start and item.end <= h.chunk.end), None)
+        if whole is None or whole.chunk.id in moved:
+            continue
+        at, lower = out.index(hit), out.index(whole)
+        if lower > at:
+            out.insert(at, out.pop(lower))
+            moved.add(whole.chunk.id)
+    return out

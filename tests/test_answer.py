@@ -382,3 +382,34 @@ def test_a_lead_that_announces_the_following_conditions_goes_on_into_them() -> N
     assert "the following conditions also apply." in lead.text
     assert "Adapter's License" in lead.text, "the announced condition is part of the lead"
     assert doc.body[lead.start : lead.end] == lead.text
+
+
+def test_a_list_is_quoted_whole_and_the_lead_names_the_item_it_quotes() -> None:
+    from licensebot.answering.lead import choose_lead
+    from licensebot.answering.quotes import select_quotes
+    from licensebot.index.chunking import chunk_document
+    from licensebot.index.models import Hit
+    from licensebot.index.retrieval import _lists_first
+
+    doc = licensedb_docs(["gpl-2.0"])[0]
+    chunks = chunk_document(doc)
+    by_label = {c.section: c for c in chunks}
+    whole, b, c = by_label["§3"], by_label["§3.b"], by_label["§3.c"]
+    assert whole.start < b.start and c.end <= whole.end, "§3 is chunked with its list"
+    # §3.b ranks first, the whole list third: the list goes first ("do one of the following").
+    ranked = [Hit(chunk=x, score=1.0 - i / 10) for i, x in enumerate([b, c, whole])]
+    assert [h.chunk for h in _lists_first(ranked, 10)] == [whole, b, c]
+    assert [h.chunk for h in _lists_first(ranked, 2)] == [b, c, whole], "only within the top k"
+
+    def doc_chunks(key: str) -> list[Chunk]:
+        return sorted((x for x in chunks if x.doc == key), key=lambda x: x.start)
+
+    quote = select_quotes(_retrieval_of([whole, b, c]), 3, doc_chunks)[0]
+    assert (quote.start, quote.end) == (whole.start, whole.end)
+    assert quote.section_of(b.start + 5, b.end) == "§3.b"
+    assert quote.section_of(whole.start, b.end) == "§3 to §3.b", "the lead-in is §3's own text"
+    # The lead quotes item b) with nothing of c) after it, and says it is §3.b.
+    lead = choose_lead([quote], "Can we accompany it with a written offer valid for three years?",
+                       question_vector=None, embedder=None, idf=lambda term: 1.0)
+    assert "written offer" in lead.text and "Accompany it with the information" not in lead.text
+    assert lead.section.endswith("§3.b") and doc.body[lead.start : lead.end] == lead.text

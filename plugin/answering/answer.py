@@ -57,16 +57,21 @@ class Quote:
         )
 
     def section_of(self, start: int, end: int) -> str:
-        """The label of the clause(s) holding ``body[start:end]``, a stretch of this quote."""
-        inside = [p for p in self.parts if p.start < end and start < p.end]
+        """The label of the clause(s) holding ``body[start:end]``, a stretch of this quote: the
+        innermost ones, so a sentence of item (b) of a quoted list is "§3.b", not "§3 to §3.b"."""
+        inside = _innermost([p for p in self.parts if p.start < end and start < p.end], start, end)
         if not inside:
             return self.section
         return span_label(inside[0].section, inside[-1].section)
 
+    def part_at(self, pos: int) -> Part | None:
+        """The innermost clause of this quote holding ``body[pos]``."""
+        return next(iter(_innermost([p for p in self.parts if p.start <= pos < p.end], pos, pos + 1)), None)
+
     def context_of(self, start: int) -> tuple[str, int, int]:
         """The lead-in that the clause holding ``body[start]`` completes, unless the stretch from
         ``start`` already includes it: (text, start, end), or ("", 0, 0)."""
-        part = next((p for p in self.parts if p.start <= start < p.end), None)
+        part = self.part_at(start)
         if part is None:
             return self.context, self.context_start, self.context_end
         cs, ce = part.context_start, part.context_end
@@ -77,6 +82,23 @@ class Quote:
         if self.start <= cs and ce <= self.end:
             return self.text[cs - self.start : ce - self.start], cs, ce
         return "", 0, 0
+
+
+def _innermost(parts: list[Part], start: int, end: int) -> list[Part]:
+    """The parts that hold ``body[start:end]``, less each one whose share of it lies wholly in
+    smaller parts: item (b) rather than the list holding it, but the list too when the stretch
+    takes in its lead-in."""
+    out = []
+    for p in parts:
+        inner = sorted((q.start, q.end) for q in parts if q != p and p.start <= q.start and q.end <= p.end)
+        at, stop = max(start, p.start), min(end, p.end)
+        for lo, hi in inner:
+            if lo > at:
+                break
+            at = max(at, hi)
+        if at < stop:
+            out.append(p)
+    return out
 
 
 _NUMBERED_PART = re.compile(r"^(.*) \((item|part) (\d+)( of \d+)?\)$")

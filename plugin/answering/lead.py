@@ -83,7 +83,7 @@ def choose_lead(
     for nxt_start, nxt_end in spans[best + 1 :]:
         current = quote.text[start:end]
         follows = quote.text[nxt_start:nxt_end]
-        if nxt_end - start > MAX_LEAD:
+        if nxt_end - start > MAX_LEAD or _into_next_item(quote, end, nxt_start):
             break
         if _ANNOUNCES.search(current) or _QUALIFIER.match(follows) or len(current) < 60:
             end = nxt_end
@@ -105,6 +105,21 @@ def choose_lead(
         context_start=context_start,
         context_end=context_end,
     )
+
+
+_PART_OF_LONG_CLAUSE = re.compile(r"\s*\(part \d+ of \d+\)$")
+
+
+def _into_next_item(quote: Quote, end: int, nxt: int) -> bool:
+    """Would going on from ``quote.text[:end]`` to the sentence at ``nxt`` leave one item of a
+    quoted list for the next? A lead quotes one item (with the lead-in it completes), not the list
+    after it; from a lead-in into its first item, or across the split of a long clause, is fine."""
+    here, there = quote.part_at(quote.start + end - 1), quote.part_at(quote.start + nxt)
+    if here is None or there is None or here == there:
+        return False
+    if here.start <= there.start and there.end <= here.end:
+        return False
+    return _PART_OF_LONG_CLAUSE.sub("", here.section) != _PART_OF_LONG_CLAUSE.sub("", there.section)
 
 
 def _lexical(

@@ -66,6 +66,14 @@ def widen(q: Quote, chunk: Chunk, neighbours: Sequence[Chunk] = ()) -> Quote | N
                    parts=ordered)
 
 
+def _with_part(q: Quote, chunk: Chunk) -> Quote:
+    """``q`` knowing that ``chunk``, which lies inside it, is one of its clauses."""
+    if not (q.doc == chunk.doc and q.start <= chunk.start and chunk.end <= q.end):
+        return q
+    part = Part.of(chunk)
+    return q if part in q.parts else replace(q, parts=tuple(sorted({*q.parts, part})))
+
+
 def _between(q: Quote, chunk: Chunk, neighbours: Sequence[Chunk]) -> int:
     lo, hi = (q.end, chunk.start) if q.end <= chunk.start else (chunk.end, q.start)
     return sum(1 for c in neighbours if lo <= c.start and c.end <= hi)
@@ -82,7 +90,7 @@ def select_quotes(retrieval: Retrieval, max_quotes: int, doc_chunks: DocChunks |
     def place(chunk: Chunk) -> None:
         for i, q in enumerate(quotes):
             if _overlaps(q, chunk):
-                quotes[i] = widen(q, chunk) or q
+                quotes[i] = widen(q, chunk) or _with_part(q, chunk)
                 return
             if doc_chunks is not None and _one_list(q, chunk):
                 neighbours = doc_chunks(chunk.doc)
@@ -110,6 +118,14 @@ def select_quotes(retrieval: Retrieval, max_quotes: int, doc_chunks: DocChunks |
         if QUOTE_BY == "score" and quotes and h.score < MIN_SCORE_SHARE * best_score:
             continue
         place(h.chunk)
+
+    if doc_chunks is not None:
+        # The items inside a quoted list are its parts too: the lead says which item it quotes.
+        for i, q in enumerate(quotes):
+            for c in doc_chunks(q.doc):
+                if q.start <= c.start and c.end <= q.end:
+                    q = _with_part(q, c)
+            quotes[i] = q
 
     def rank(q: Quote) -> int:
         return next(
