@@ -120,12 +120,33 @@ class NameMatch:
         """Named licenses none of whose documents is indexed."""
         return tuple(m for m in self.mentions if not any(d in self.indexed for d in m.docs))
 
-    def newest_unversioned(self) -> set[str]:
-        """For names that matched several indexed versions, the newest version of each."""
-        newest: set[str] = set()
+    def exact(self) -> dict[str, frozenset[str]]:
+        """For a name that matched several indexed texts, one of which is the license itself, that
+        one: the key spelled as named ("MIT" is mit, not mit-1995 or vince; "AGPL-3.0" is agpl-3.0,
+        not agpl-3.0-plus), or the key all the others extend ("python" for python-2.0.1). Maps
+        each such doc to the mention's other docs (its variants, not what was asked about)."""
+        found: dict[str, frozenset[str]] = {}
         for m in self.mentions:
             docs = [d for d in m.docs if d in self.indexed]
-            if len(docs) > 1:
+            if len(docs) < 2:
+                continue
+            slug = re.sub(r"[^a-z0-9.]+", "-", m.phrase.lower()).strip("-")
+            base = [k for k in docs if all(o == k or o.startswith(k + "-") for o in docs)]
+            key = slug if slug in docs else (base[0] if base else None)
+            if key is not None:
+                # A variant another name in the question asks about ("... and GPL-2.0-or-later") stays.
+                elsewhere = {d for other in self.mentions if key not in other.docs for d in other.docs}
+                found[key] = frozenset(docs) - {key} - elsewhere
+        return found
+
+    def newest_unversioned(self) -> set[str]:
+        """For names that matched several indexed versions (none of them the license itself, see
+        ``exact``), the newest version of each."""
+        newest: set[str] = set()
+        exact = self.exact()
+        for m in self.mentions:
+            docs = [d for d in m.docs if d in self.indexed]
+            if len(docs) > 1 and not exact.keys() & set(docs):
                 families: dict[str, list[str]] = {}
                 for d in docs:
                     families.setdefault(re.sub(r"[\d.-]+", "-", d).strip("-"), []).append(d)

@@ -162,6 +162,10 @@ class Retriever:
             boost_docs = set()
             if named.docs:
                 scope = set(named.docs)
+        if scope is not None and not boost_docs:
+            # "MIT" names mit; mit-1995 and vince are other texts that LicenseDB also calls MIT.
+            for variants in named.exact().values():
+                scope -= variants
         preferred = frozenset(named.newest_unversioned()) if scope is not None else frozenset()
         if preferred and scope is not None and not boost_docs:
             # A name without a version ("ChatGPT", "Gemma") is answered from the newest version of

@@ -137,3 +137,23 @@ def test_a_versioned_name_says_which_version_a_bare_family_word_means() -> None:
 )
 def test_the_license_a_question_is_asked_under_is_its_subject(question: str, subject: tuple[str, ...]) -> None:
     assert names().find(question).subject == subject
+
+
+def test_a_name_that_is_a_license_key_means_that_text_not_its_variants() -> None:
+    from licensebot.index.names import Mention, NameMatch
+
+    every = frozenset({"mit", "mit-1995", "vince", "python", "python-2.0.1", "agpl-3.0", "agpl-3.0-plus",
+                       "gemma-tou-2024-04-01", "gemma-tou-2025-03-24"})
+    # With the whole LicenseDB indexed, "MIT" also names mit-1995 and vince, which were searched
+    # instead of mit (taken for newer versions of it).
+    mit = NameMatch(mentions=(Mention("mit", ("mit", "mit-1995", "vince")),), indexed=every)
+    assert mit.exact() == {"mit": frozenset({"mit-1995", "vince"})} and mit.newest_unversioned() == set()
+    psf = NameMatch(mentions=(Mention("python software foundation", ("python", "python-2.0.1")),), indexed=every)
+    assert psf.exact() == {"python": frozenset({"python-2.0.1"})}
+    # Dated versions with no text of that name are versions: the newest is meant.
+    gemma = NameMatch(mentions=(Mention("gemma", ("gemma-tou-2024-04-01", "gemma-tou-2025-03-24")),), indexed=every)
+    assert gemma.exact() == {} and gemma.newest_unversioned() == {"gemma-tou-2025-03-24"}
+    # A variant that another name in the question asks about stays searched.
+    both = NameMatch(mentions=(Mention("agpl 3.0", ("agpl-3.0", "agpl-3.0-plus")),
+                               Mention("agpl 3.0 or later", ("agpl-3.0-plus",))), indexed=every)
+    assert both.exact() == {"agpl-3.0": frozenset()}

@@ -91,3 +91,13 @@ def test_the_clause_with_most_of_the_rare_words_stays_in_the_top_hits() -> None:
     promoted = retriever._promote(hits, question, {"lgpl-2.1"}, {"lgpl", "2", "1"}, [])
     top = [h.chunk for h in promoted[:3]]
     assert rule in top, [c.section for c in top]
+
+
+def test_a_license_named_exactly_is_searched_without_its_variants() -> None:
+    embedder, store = HashEmbedder(), MemoryStore()
+    Indexer(embedder, store).run(licensedb_docs(["mit", "mit-1995", "vince", "apache-2.0"]))
+    retriever = Retriever(embedder, store, RetrievalConfig(min_similarity=0.45, min_similarity_named=0.1))
+    assert retriever.names("Is there any warranty on MIT-licensed software?").docs >= {"mit", "mit-1995"}
+    result = retriever.search("Is there any warranty on MIT-licensed software?")
+    assert result.searched_docs == ("mit",) and result.preferred == frozenset()
+    assert {h.chunk.doc for h in result.hits} == {"mit"}
