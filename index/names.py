@@ -67,7 +67,10 @@ def normalize(text: str) -> str:
 
 
 def _tokens_with_spans(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())]
+    # A possessive "'s" is not a word of the name: "Salesforce's AI acceptable use policy" names
+    # the Salesforce AI policy as "the Salesforce AI acceptable use policy" does.
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text.lower())
+            if not (m.group(0) == "s" and m.start() > 0 and text[m.start() - 1] in "'’")]
 
 
 def version_key(doc_key: str) -> tuple[int, ...]:
@@ -296,8 +299,10 @@ class NameIndex:
                 found = self._lookup(name, licensed=bool(near & LICENSE_WORDS), written_as_name=as_name)
                 if found is not None:
                     spans.append((i, i + n, name, found))
-        # Longest first, then leftmost; drop matches inside an already chosen one.
-        spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+        # Longest first, then one that ends in a version ("Meta Llama 3.1": "llama 3.1", not the
+        # family "meta llama" followed by a version it lacks), then leftmost; drop matches inside
+        # an already chosen one.
+        spans.sort(key=lambda s: (-(s[1] - s[0]), not _VERSION.match(s[2][-1]), s[0]))
         taken: list[tuple[int, int]] = []
         chosen: list[tuple[int, int, tuple[str, ...], frozenset[str]]] = []
         for start, end, name, docs in spans:

@@ -157,3 +157,18 @@ def test_a_name_that_is_a_license_key_means_that_text_not_its_variants() -> None
     both = NameMatch(mentions=(Mention("agpl 3.0", ("agpl-3.0", "agpl-3.0-plus")),
                                Mention("agpl 3.0 or later", ("agpl-3.0-plus",))), indexed=every)
     assert both.exact() == {"agpl-3.0": frozenset()}
+
+
+def test_a_possessive_or_a_maker_before_a_versioned_name_does_not_hide_it() -> None:
+    # "Salesforce's AI acceptable use policy" was not recognised at all (the "s" split the name).
+    assert any("salesforce-ai-aup-2025" in m.docs for m in names().find(
+        "Does Salesforce's AI acceptable use policy allow weapons development?").missing)
+    # With Meta Llama 3 indexed, "Meta Llama 3.1" was read as a version 3.1 of "Meta Llama" that
+    # does not exist, and answered "not indexed"; it is Llama 3.1.
+    indexed = {**INDEXED, "meta-llama-3-license-2024": "Meta Llama 3 Community License Agreement"}
+    index = NameIndex(Catalog.build(installed_licensedb(), indexed.items()), load_aliases(), indexed=indexed,
+                      common_words={"commercial", "open", "free"})
+    for question in ("Is Meta Llama 3.1 fine for chat?", "Does Meta's Llama 3.1 license allow this?"):
+        found = index.find(question)
+        assert found.docs == {"llama-3.1-license-2024"} and found.unknown == (), question
+    assert index.find("Is Meta Llama 3 fine for chat?").docs == {"meta-llama-3-license-2024"}
