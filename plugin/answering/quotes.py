@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from licensebot.answering.answer import Part, Quote, span_label
@@ -57,7 +57,7 @@ def widen(q: Quote, chunk: Chunk, neighbours: Sequence[Chunk] = ()) -> Quote | N
         if rebuilt is None:
             return None
         text = rebuilt
-        parts |= {Part.of(c) for c in neighbours if start <= c.start and c.end <= end}
+        parts |= _parts_inside(neighbours, start, end)
     ordered = tuple(sorted(parts))
     first = chunk if chunk.start < q.start else q
     # The merged span starts where the earlier part starts, so it keeps that part's lead-in.
@@ -66,12 +66,15 @@ def widen(q: Quote, chunk: Chunk, neighbours: Sequence[Chunk] = ()) -> Quote | N
                    parts=ordered)
 
 
-def _with_part(q: Quote, chunk: Chunk) -> Quote:
-    """``q`` knowing that ``chunk``, which lies inside it, is one of its clauses."""
-    if not (q.doc == chunk.doc and q.start <= chunk.start and chunk.end <= q.end):
-        return q
-    part = Part.of(chunk)
-    return q if part in q.parts else replace(q, parts=tuple(sorted({*q.parts, part})))
+def _parts_inside(chunks: Iterable[Chunk], start: int, end: int) -> set[Part]:
+    """The clauses among ``chunks`` (of one document) that lie within ``body[start:end]``."""
+    return {Part.of(c) for c in chunks if start <= c.start and c.end <= end}
+
+
+def _with_parts(q: Quote, chunks: Sequence[Chunk]) -> Quote:
+    """``q`` knowing that those of ``chunks`` that lie inside it are among its clauses."""
+    parts = set(q.parts) | _parts_inside((c for c in chunks if c.doc == q.doc), q.start, q.end)
+    return q if len(parts) == len(q.parts) else replace(q, parts=tuple(sorted(parts)))
 
 
 def _between(q: Quote, chunk: Chunk, neighbours: Sequence[Chunk]) -> int:
@@ -90,7 +93,7 @@ def select_quotes(retrieval: Retrieval, max_quotes: int, doc_chunks: DocChunks |
     def place(chunk: Chunk) -> None:
         for i, q in enumerate(quotes):
             if _overlaps(q, chunk):
-                quotes[i] = widen(q, chunk) or _with_part(q, chunk)
+                quotes[i] = widen(q, chunk) or _with_parts(q, [chunk])
                 return
             if doc_chunks is not None and _one_list(q, chunk):
                 neighbours = doc_chunks(chunk.doc)
@@ -121,11 +124,7 @@ def select_quotes(retrieval: Retrieval, max_quotes: int, doc_chunks: DocChunks |
 
     if doc_chunks is not None:
         # The items inside a quoted list are its parts too: the lead says which item it quotes.
-        for i, q in enumerate(quotes):
-            for c in doc_chunks(q.doc):
-                if q.start <= c.start and c.end <= q.end:
-                    q = _with_part(q, c)
-            quotes[i] = q
+        quotes = [_with_parts(q, doc_chunks(q.doc)) for q in quotes]
 
     def rank(q: Quote) -> int:
         return next(
