@@ -97,13 +97,12 @@ class _Bar:
 
 
 def cmd_index(args: argparse.Namespace, rt: Runtime) -> int:
-    store = rt.store()
-    state = {} if args.forget_folders else store.state()
     all_flag = True if args.all else (False if args.default else None)
-    sources = rt.sources(state, folders=args.folder, all_licenses=all_flag)
     bar = _Bar()
     try:
-        report = rt.index(rt.embedder(), store, sources, progress=bar)
+        report = rt.reindexer(rt.embedder(), rt.store()).run(
+            folders=args.folder, all_licenses=all_flag, forget_folders=args.forget_folders, progress=bar
+        )
     finally:
         bar.close()
     if args.json:
@@ -129,7 +128,7 @@ def _service(rt: Runtime, *, model: bool) -> AnswerService:
         print("Building the license index for the first time...", file=sys.stderr)
         bar = _Bar()
         try:
-            report = rt.index(embedder, store, rt.sources({}), progress=bar)
+            report = rt.reindexer(embedder, store).run(forget_folders=True, progress=bar)
         finally:
             bar.close()
         print(render.report_text(report), file=sys.stderr)
@@ -146,9 +145,8 @@ def cmd_ask(args: argparse.Namespace, rt: Runtime) -> int:
 
 
 def cmd_lookup(args: argparse.Namespace, rt: Runtime) -> int:
-    from licensebot.answering.lookup import lookup
 
-    found = lookup(_service(rt, model=False).retriever, " ".join(args.query))
+    found = _service(rt, model=False).lookup(" ".join(args.query))
     if args.json:
         print(json.dumps(render.lookup_json(found), ensure_ascii=False))
     else:
@@ -157,7 +155,7 @@ def cmd_lookup(args: argparse.Namespace, rt: Runtime) -> int:
 
 
 def cmd_sources(args: argparse.Namespace, rt: Runtime) -> int:
-    from licensebot.index.inventory import Inventory
+    from licensebot.index.store import Inventory
 
     inventory = Inventory.read(rt.store())
     if args.json:
@@ -175,7 +173,7 @@ def cmd_eval(args: argparse.Namespace, rt: Runtime) -> int:
     if store.count() == 0:
         raise UsageError("the index is empty; run `licensebot index` first")
     generator = None if args.no_model else rt.generator()[0]
-    bodies = {d.key: d.body for d in rt.documents(rt.sources(store.state())).documents}
+    bodies = {d.key: d.body for d in rt.documents(rt.sources().resolve(store.state())).documents}
     service = rt.service(rt.embedder(serving=generator is not None), store, generator)
 
     def show(row: dict[str, Any]) -> None:

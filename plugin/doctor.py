@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from licensebot.errors import LicensebotError
-from licensebot.index.chroma import ChromaStore
-from licensebot.index.control import ReindexLock
-from licensebot.index.embeddings import default_model_path as default_embed_path
-from licensebot.index.embeddings import embedder_name
+from licensebot.index.embed import default_model_path as default_embed_path
+from licensebot.index.embed import embedder_name
+from licensebot.index.store import ReindexLock
+from licensebot.index.store.chroma import ChromaStore
 from licensebot.runtime import Runtime
 from licensebot.settings import Settings
 

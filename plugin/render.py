@@ -7,8 +7,8 @@ from typing import Any
 
 from licensebot.answering.answer import Answer
 from licensebot.answering.lookup import Lookup
-from licensebot.index.inventory import Inventory
-from licensebot.index.models import IndexReport
+from licensebot.index.documents import IndexReport
+from licensebot.index.store import Inventory
 
 
 def answer_text(answer: Answer) -> str:

@@ -8,65 +8,21 @@ commands in-process, the way click's CliRunner runs a click app.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 from licensebot.answering.service import AnswerService
-from licensebot.errors import ConfigError, EmbeddingError
-from licensebot.index.chroma import ChromaStore
-from licensebot.index.embeddings import (
-    Embedder,
-    SentenceTransformerEmbedder,
-    embedder_name,
-    resolve_precision,
-)
-from licensebot.index.embeddings import default_model_path as default_embed_path
-from licensebot.index.indexer import Indexer, Progress
-from licensebot.index.models import IndexReport
-from licensebot.index.onnx_embedding import OnnxEmbedder
-from licensebot.index.retrieval import RetrievalConfig, Retriever
-from licensebot.index.sources import LoadResult, load_all, read_selection
+from licensebot.index.documents import LoadResult
+from licensebot.index.embed import Embedder
+from licensebot.index.embed import registry as embed_registry
+from licensebot.index.reindex import ReindexObserver, ReindexService, SourceConfig, Sources
+from licensebot.index.search import RetrievalConfig, Retriever
 from licensebot.index.store import VectorStore
+from licensebot.index.store.chroma import ChromaStore
 from licensebot.llm.generate import Generator, LlamaCppGenerator, OpenAIGenerator
 from licensebot.llm.guard import ModelInfo, check_model_license, check_served_model_license, default_model_path
 from licensebot.settings import Settings
 
 log = logging.getLogger("licensebot")
-
-
-@dataclass(frozen=True)
-class SourceConfig:
-    """What an index run reads: the LicenseDB selection (or all of it) plus folders.
-
-    Folders given once with ``index --folder`` are remembered in the store's state, so
-    a later plain ``licensebot index`` (or a Slack reindex) keeps them.
-    """
-
-    all_licenses: bool
-    folders: tuple[Path, ...]
-
-    @classmethod
-    def resolve(
-        cls,
-        settings: Settings,
-        state: dict[str, Any],
-        *,
-        folders: Sequence[Path] = (),
-        all_licenses: bool | None = None,
-    ) -> SourceConfig:
-        remembered = tuple(Path(p) for p in state.get("folders", []))
-        saved = settings.slack_discussions_dir
-        from_slack = (saved,) if saved.is_dir() else ()
-        merged: dict[str, Path] = {}
-        for p in (*settings.folders, *remembered, *folders, *from_slack):
-            merged.setdefault(str(p.resolve()), p.resolve())
-        use_all = bool(state.get("all_licenses", False)) if all_licenses is None else all_licenses
-        return cls(all_licenses=use_all, folders=tuple(merged.values()))
-
-    def state(self) -> dict[str, Any]:
-        return {"all_licenses": self.all_licenses, "folders": [str(p) for p in self.folders]}
 
 
 class Runtime:
@@ -81,30 +37,15 @@ class Runtime:
         return ChromaStore(path=self.settings.chroma_path, collection=self.settings.collection)
 
     def embedder(self, *, serving: bool = False) -> Embedder:
-        """The embedding backend for this CPU: sentence-transformers in bfloat16 where the CPU has
-        native bfloat16, else ONNX Runtime in float32 (the same vectors, faster), falling back to
-        sentence-transformers if the ONNX graph cannot be made or does not match it.
+        """The embedding backend the settings name (``embed.registry``); ``auto`` picks the one
+        fastest for this CPU's precision.
 
         ``serving``: the process also answers with the local model, so embedding stays on one
         thread and leaves the other cores to it (see SentenceTransformerEmbedder)."""
         s = self.settings
-        path = s.embed_model or default_embed_path()
-        precision = resolve_precision(s.embed_precision)
         threads = 1 if serving and not s.llm_url else None
-        backend = s.embed_backend
-        if backend == "auto":
-            backend = "torch" if precision == "bfloat16" else "onnx"
-        if backend == "onnx":
-            if precision == "bfloat16":
-                raise ConfigError("bfloat16 embeddings run on the torch backend; set LICENSEBOT_EMBED_BACKEND=torch")
-            try:
-                return OnnxEmbedder(path, s.data_dir / "models", name=embedder_name(path, precision),
-                                    threads=threads, quantized=precision == "int8")
-            except EmbeddingError as exc:
-                if s.embed_backend == "onnx" or precision == "int8":
-                    raise
-                log.warning("ONNX Runtime embeddings unavailable (%s); using sentence-transformers", exc)
-        return SentenceTransformerEmbedder(path, precision=precision, threads=threads)
+        return embed_registry.create(s.embed_backend, model_path=s.embed_model, precision=s.embed_precision,
+                                     cache_dir=s.data_dir / "models", threads=threads)
 
     def model_info(self) -> ModelInfo:
         """The license guard, for the served or the local model; reads no weights."""
@@ -123,24 +64,29 @@ class Runtime:
             return OpenAIGenerator(s.llm_url, s.llm_model, api_key=s.llm_api_key, timeout=s.llm_timeout), info
         return LlamaCppGenerator(info.path, threads=s.llm_threads, name=info.name, timeout=s.llm_timeout), info
 
-    def sources(
-        self, state: dict[str, Any], *, folders: Sequence[Path] = (), all_licenses: bool | None = None
-    ) -> SourceConfig:
-        return SourceConfig.resolve(self.settings, state, folders=folders, all_licenses=all_licenses)
+    def sources(self) -> Sources:
+        s = self.settings
+        return Sources(folders=tuple(s.folders), saved_threads=s.slack_discussions_dir, selection=s.selection_path)
 
-    def documents(self, sources: SourceConfig) -> LoadResult:
-        patterns = None if sources.all_licenses else read_selection(self.settings.selection_path)
-        return load_all(scancode_patterns=patterns, folders=sources.folders)
+    def documents(self, config: SourceConfig) -> LoadResult:
+        """The documents an index run with ``config`` reads (tests substitute their own)."""
+        return self.sources().load(config)
 
-    def index(
-        self, embedder: Embedder, store: VectorStore, sources: SourceConfig, *, progress: Progress | None = None
-    ) -> IndexReport:
-        loaded = self.documents(sources)
-        kwargs = {"progress": progress} if progress else {}
-        return Indexer(embedder, store).run(loaded.documents, loaded.failures, extra_state=sources.state(), **kwargs)
+    def reindexer(
+        self,
+        embedder: Embedder,
+        store: VectorStore,
+        *,
+        observer: ReindexObserver | None = None,
+        warm: Callable[[], object] | None = None,
+    ) -> ReindexService:
+        """The one reindex path (CLI, start-up, Slack command and shortcut). ``warm``: run after a
+        reindex publishes, so the next question does not pay for reading the new index."""
+        return ReindexService(embedder, store, self.sources(), load=self.documents, observer=observer, warm=warm)
 
     def service(self, embedder: Embedder, store: VectorStore, generator: Generator | None) -> AnswerService:
         s = self.settings
         config = RetrievalConfig(top_k=s.top_k, min_similarity=s.min_similarity, aliases_path=s.aliases_path)
         retriever = Retriever(embedder, store, config)
-        return AnswerService(retriever, generator, max_quotes=s.max_quotes, max_question_chars=s.max_question_chars)
+        return AnswerService(retriever, generator, embedder=embedder, max_quotes=s.max_quotes,
+                             max_question_chars=s.max_question_chars)

@@ -19,6 +19,7 @@ from typing import Any
 from dotenv import dotenv_values
 
 from licensebot.errors import ConfigError
+from licensebot.index.embed import backend_names
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Settings:
     embed_backend: str = _setting(
         "LICENSEBOT_EMBED_BACKEND", "auto",
         "onnx (ONNX Runtime), torch (sentence-transformers) or auto: torch for bfloat16, else onnx.",
-        choices=("auto", "onnx", "torch"),
+        choices=backend_names(),
     )
     embed_precision: str = _setting(
         "LICENSEBOT_EMBED_PRECISION", "auto",

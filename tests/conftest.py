@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from licensebot.index.chunking import chunk_document
-from licensebot.index.indexer import Indexer
-from licensebot.index.models import Document
-from licensebot.index.retrieval import RetrievalConfig, Retriever
+from licensebot.index.documents import Document
+from licensebot.index.reindex import Indexer
+from licensebot.index.search import RetrievalConfig, Retriever
 from licensebot.index.sources import load_scancode, scancode_license_dir
+from licensebot.index.text import chunk_document
 from tests.fakes import HashEmbedder, MemoryStore
 from tests.slack.fake_slack import FakeSlack
 

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 
 from licensebot.errors import ModelError, StoreUnavailable
-from licensebot.index.embeddings import Vectors
-from licensebot.index.keyword import tokenize
-from licensebot.index.models import Chunk
+from licensebot.index.documents import Chunk
+from licensebot.index.embed import Vectors
+from licensebot.index.search import Aliases, BM25Index, Derived, NameIndex, NameMatch, Query, Snapshot, tokenize
 
 
 class HashEmbedder:
@@ -97,6 +97,36 @@ class MemoryCollection:
         self.state = dict(state)
 
 
+class MemoryServing:
+    """The serving collection as one question reads it (``VectorStore.serving``)."""
+
+    def __init__(self, collection: MemoryCollection) -> None:
+        self._col = collection
+        self.name = collection.name
+
+    def query(self, vector: Vectors, k: int, docs: Collection[str] | None = None) -> list[tuple[Chunk, float]]:
+        self._col.owner._check()
+        scored = [
+            (c, float(np.dot(self._col.vectors[cid], vector)))
+            for cid, c in self._col.chunks.items()
+            if docs is None or c.doc in docs
+        ]
+        scored.sort(key=lambda item: (-item[1], item[0].id))
+        return scored[:k]
+
+    def chunks(self) -> list[Chunk]:
+        self._col.owner._check()
+        return list(self._col.chunks.values())
+
+    def count(self) -> int:
+        self._col.owner._check()
+        return len(self._col.chunks)
+
+    def state(self) -> dict[str, Any]:
+        self._col.owner._check()
+        return dict(self._col.state)
+
+
 class MemoryStore:
     """An in-memory VectorStore with exact cosine search and atomic builds."""
 
@@ -107,6 +137,8 @@ class MemoryStore:
         self.control = MemoryControl()
         self.down = False
         self._builds = 0
+        self.pointer_reads = 0
+        """How often the serving collection was looked up (``serving``)."""
         self.on_upsert: Callable[[MemoryCollection], None] = lambda col: None
 
     def _check(self) -> None:
@@ -124,17 +156,14 @@ class MemoryStore:
         build.set_state(state or {"generation": "loaded"})
         self.publish(build)
 
-    def query(self, vector: Vectors, k: int, docs: Collection[str] | None = None) -> list[tuple[Chunk, float]]:
+    def serving(self) -> MemoryServing | None:
+        self.pointer_reads += 1
         col = self._serving()
-        if col is None:
-            return []
-        scored = [
-            (c, float(np.dot(col.vectors[cid], vector)))
-            for cid, c in col.chunks.items()
-            if docs is None or c.doc in docs
-        ]
-        scored.sort(key=lambda item: (-item[1], item[0].id))
-        return scored[:k]
+        return MemoryServing(col) if col is not None else None
+
+    def query(self, vector: Vectors, k: int, docs: Collection[str] | None = None) -> list[tuple[Chunk, float]]:
+        serving = self.serving()
+        return serving.query(vector, k, docs) if serving is not None else []
 
     def chunks(self) -> list[Chunk]:
         col = self._serving()
@@ -206,3 +235,20 @@ class FakeGenerator:
         if self.fail:
             raise ModelError("fake model failure")
         return self.reply
+
+
+def query_of(question: str) -> Query:
+    """A question as the search reads it, naming no license (for ranking and lead tests)."""
+    return Query(text=question, question=question, tokens=tuple(tokenize(question)), named=NameMatch(mentions=()))
+
+
+def snapshot_of(chunks: Sequence[Chunk]) -> Snapshot:
+    """A snapshot of an index holding exactly ``chunks`` (no vector search behind it)."""
+    by_doc: dict[str, list[Chunk]] = {}
+    for c in sorted(chunks, key=lambda c: (c.doc, c.start, c.end)):
+        by_doc.setdefault(c.doc, []).append(c)
+    derived = Derived(
+        generation="test", keyword=BM25Index(list(chunks)), names=NameIndex.from_chunks(chunks, Aliases()),
+        by_doc={d: tuple(cs) for d, cs in by_doc.items()}, kinds={c.doc: c.kind for c in chunks},
+    )
+    return Snapshot(derived, None)

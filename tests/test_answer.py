@@ -7,13 +7,13 @@ import pytest
 from licensebot.answering.answer import Answer
 from licensebot.answering.faithfulness import strip_unverified_quotes, tidy
 from licensebot.answering.quotes import widen
-from licensebot.answering.sentences import normalize_for_match
 from licensebot.answering.service import AnswerService
 from licensebot.errors import BadQuestion, StoreUnavailable
-from licensebot.index.models import Chunk
-from licensebot.index.retrieval import Retrieval, Retriever
+from licensebot.index.documents import Chunk
+from licensebot.index.search import Retrieval, Retriever
+from licensebot.index.text import normalize_for_match
 from tests.conftest import licensedb_docs
-from tests.fakes import FakeGenerator, MemoryStore
+from tests.fakes import FakeGenerator, MemoryStore, query_of, snapshot_of
 
 PATENTS = "What does Apache 2.0 say about patent litigation?"
 # A faithful restatement of Apache 2.0 §3's litigation sentence: the same "including", the same
@@ -229,8 +229,8 @@ def test_unversioned_name_answers_from_the_newest_version_and_says_so(fake_retri
 
 
 def test_injection_inside_an_indexed_discussion_cannot_steer_the_answer() -> None:
-    from licensebot.index.indexer import Indexer
-    from licensebot.index.retrieval import RetrievalConfig
+    from licensebot.index.reindex import Indexer
+    from licensebot.index.search import RetrievalConfig
     from licensebot.index.sources import parse_document
     from tests.fakes import HashEmbedder
 
@@ -252,7 +252,7 @@ def test_injection_inside_an_indexed_discussion_cannot_steer_the_answer() -> Non
 
 def test_overlapping_parts_of_a_long_clause_merge_into_one_exact_quote() -> None:
     from licensebot.answering.answer import Quote
-    from licensebot.index.chunking import chunk_document
+    from licensebot.index.text import chunk_document
 
     doc = licensedb_docs(["gpl-3.0"])[0]
     chunks = chunk_document(doc)
@@ -271,8 +271,8 @@ def test_overlapping_parts_of_a_long_clause_merge_into_one_exact_quote() -> None
 
 
 def test_a_sub_item_is_shown_after_its_parents_lead_in() -> None:
-    from licensebot.index.indexer import Indexer
-    from licensebot.index.retrieval import RetrievalConfig
+    from licensebot.index.reindex import Indexer
+    from licensebot.index.search import RetrievalConfig
     from tests.fakes import HashEmbedder
 
     embedder, store = HashEmbedder(), MemoryStore()
@@ -312,8 +312,8 @@ def test_tidy_keeps_one_sentence_and_drops_fragments_and_echoed_instructions() -
 
 
 def test_a_follow_up_naming_a_license_is_not_mixed_with_the_thread_in_a_fresh_process() -> None:
-    from licensebot.index.indexer import Indexer
-    from licensebot.index.retrieval import RetrievalConfig
+    from licensebot.index.reindex import Indexer
+    from licensebot.index.search import RetrievalConfig
     from tests.fakes import HashEmbedder
 
     embedder, store = HashEmbedder(), MemoryStore()
@@ -328,16 +328,15 @@ def test_a_follow_up_naming_a_license_is_not_mixed_with_the_thread_in_a_fresh_pr
 
 
 def _retrieval_of(chunks: list[Chunk]) -> Retrieval:
-    from licensebot.index.models import Hit
-    from licensebot.index.names import NameMatch
+    from licensebot.index.documents import Hit
 
     hits = tuple(Hit(chunk=c, score=1.0 - i / 100, similarity=0.6) for i, c in enumerate(chunks))
-    return Retrieval(question="q", hits=hits, confident=True, named=NameMatch(mentions=()))
+    return Retrieval(query=query_of("q"), snapshot=snapshot_of(chunks), hits=hits, confident=True)
 
 
 def test_a_lead_in_and_an_item_are_quoted_with_the_item_between_them() -> None:
     from licensebot.answering.quotes import select_quotes
-    from licensebot.index.chunking import chunk_document
+    from licensebot.index.text import chunk_document
 
     doc = licensedb_docs(["gpl-3.0"])[0]
     chunks = chunk_document(doc)
@@ -361,7 +360,7 @@ def test_a_lead_in_and_an_item_are_quoted_with_the_item_between_them() -> None:
 
 def test_items_far_apart_in_a_long_list_stay_separate_quotes() -> None:
     from licensebot.answering.quotes import select_quotes
-    from licensebot.index.chunking import chunk_document
+    from licensebot.index.text import chunk_document
 
     chunks = chunk_document(licensedb_docs(["bigscience-open-rail-m"])[0])
     first = next(c for c in chunks if c.section.startswith("Attachment A(a)"))
@@ -373,11 +372,11 @@ def test_items_far_apart_in_a_long_list_stay_separate_quotes() -> None:
 def test_a_lead_that_announces_the_following_conditions_goes_on_into_them() -> None:
     from licensebot.answering.answer import Quote
     from licensebot.answering.lead import choose_lead
-    from licensebot.index.chunking import chunk_document
+    from licensebot.index.text import chunk_document
 
     doc = licensedb_docs(["cc-by-sa-4.0"])[0]
     share_alike = next(c for c in chunk_document(doc) if c.section == "§3.b ShareAlike")
-    lead = choose_lead([Quote.of(share_alike)], "What applies if we share adapted material we produce?",
+    lead = choose_lead([Quote.of(share_alike)], query_of("What applies if we share adapted material we produce?"),
                        question_vector=None, embedder=None, idf=lambda term: 1.0)
     assert "the following conditions also apply." in lead.text
     assert "Adapter's License" in lead.text, "the announced condition is part of the lead"
@@ -387,9 +386,9 @@ def test_a_lead_that_announces_the_following_conditions_goes_on_into_them() -> N
 def test_a_list_is_quoted_whole_and_the_lead_names_the_item_it_quotes() -> None:
     from licensebot.answering.lead import choose_lead
     from licensebot.answering.quotes import select_quotes
-    from licensebot.index.chunking import chunk_document
-    from licensebot.index.models import Hit
-    from licensebot.index.retrieval import _lists_first
+    from licensebot.index.documents import Hit
+    from licensebot.index.search.ranking import lists_first
+    from licensebot.index.text import chunk_document
 
     doc = licensedb_docs(["gpl-2.0"])[0]
     chunks = chunk_document(doc)
@@ -398,8 +397,8 @@ def test_a_list_is_quoted_whole_and_the_lead_names_the_item_it_quotes() -> None:
     assert whole.start < b.start and c.end <= whole.end, "§3 is chunked with its list"
     # §3.b ranks first, the whole list third: the list goes first ("do one of the following").
     ranked = [Hit(chunk=x, score=1.0 - i / 10) for i, x in enumerate([b, c, whole])]
-    assert [h.chunk for h in _lists_first(ranked, 10)] == [whole, b, c]
-    assert [h.chunk for h in _lists_first(ranked, 2)] == [b, c, whole], "only within the top k"
+    assert [h.chunk for h in lists_first(ranked, 10)] == [whole, b, c]
+    assert [h.chunk for h in lists_first(ranked, 2)] == [b, c, whole], "only within the top k"
 
     def doc_chunks(key: str) -> list[Chunk]:
         return sorted((x for x in chunks if x.doc == key), key=lambda x: x.start)
@@ -409,7 +408,7 @@ def test_a_list_is_quoted_whole_and_the_lead_names_the_item_it_quotes() -> None:
     assert quote.section_of(b.start + 5, b.end) == "§3.b"
     assert quote.section_of(whole.start, b.end) == "§3 to §3.b", "the lead-in is §3's own text"
     # The lead quotes item b) with nothing of c) after it, and says it is §3.b.
-    lead = choose_lead([quote], "Can we accompany it with a written offer valid for three years?",
+    lead = choose_lead([quote], query_of("Can we accompany it with a written offer valid for three years?"),
                        question_vector=None, embedder=None, idf=lambda term: 1.0)
     assert "written offer" in lead.text and "Accompany it with the information" not in lead.text
     assert lead.section.endswith("§3.b") and doc.body[lead.start : lead.end] == lead.text

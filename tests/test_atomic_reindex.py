@@ -10,10 +10,10 @@ from dataclasses import replace
 import pytest
 
 from licensebot.errors import EmbeddingError, ReindexAborted, ReindexInProgress
-from licensebot.index.control import LOCK_KEY, ReindexLock
-from licensebot.index.embeddings import Vectors
-from licensebot.index.indexer import Indexer
-from licensebot.index.models import Document
+from licensebot.index.documents import Document
+from licensebot.index.embed import Vectors
+from licensebot.index.reindex import Indexer
+from licensebot.index.store.control import LOCK_KEY, ReindexLock
 from tests.conftest import licensedb_docs
 from tests.fakes import HashEmbedder, MemoryCollection, MemoryStore
 

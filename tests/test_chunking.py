@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from licensebot.index.chunking import MAX_CHARS, chunk_document
-from licensebot.index.models import Chunk, Document
+from licensebot.index.documents import Chunk, Document
 from licensebot.index.sources import load_folders, load_scancode, parse_document, read_selection
-from licensebot.index.spans import text_between
+from licensebot.index.text import MAX_CHARS, chunk_document, text_between
 from tests.conftest import chunks_of, licensedb_docs
 
 DATA = Path(__file__).parent / "data"

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from licensebot import cli
-from licensebot.index.embeddings import Embedder
-from licensebot.index.sources import LoadResult
+from licensebot.index.documents import LoadResult
+from licensebot.index.embed import Embedder
+from licensebot.index.reindex import SourceConfig
 from licensebot.index.store import VectorStore
 from licensebot.llm.generate import Generator
 from licensebot.llm.guard import ModelInfo
-from licensebot.runtime import Runtime, SourceConfig
+from licensebot.runtime import Runtime
 from licensebot.settings import Settings
 from tests.conftest import licensedb_docs
 from tests.fakes import FakeGenerator, HashEmbedder, MemoryStore

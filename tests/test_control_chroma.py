@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from licensebot.index.chroma import ChromaStore
+from licensebot.index.store.chroma import ChromaStore
 
 
 def test_claim_release_and_expire(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from licensebot.cli import main
-from licensebot.index.control import ReindexLock
-from licensebot.index.indexer import Indexer
+from licensebot.index.reindex import Indexer
+from licensebot.index.store import ReindexLock
 from licensebot.runtime import Runtime
 from licensebot.settings import Settings
 from tests.conftest import licensedb_docs

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from licensebot.answering.faithfulness import bound, exception_words, modal_forces, negations, numbers, unfaithful
-from licensebot.index.keyword import tokenize
+from licensebot.index.search import tokenize
 
 LLAMA = ("You will not use the Llama Materials or any output or results of the Llama Materials to improve any "
          "other large language model (excluding Llama 2 or derivative works thereof).")

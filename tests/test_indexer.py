@@ -3,8 +3,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from licensebot.index.indexer import Indexer
-from licensebot.index.models import SourceFailure
+from licensebot.index.documents import SourceFailure
+from licensebot.index.reindex import Indexer
 from tests.conftest import licensedb_docs
 from tests.fakes import HashEmbedder, MemoryStore
 

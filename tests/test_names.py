@@ -6,9 +6,8 @@ from functools import cache
 
 import pytest
 
-from licensebot.index.catalog import Catalog, Entry
-from licensebot.index.names import Aliases, NameIndex, load_aliases
-from licensebot.index.sources import installed_licensedb
+from licensebot.index.search import Aliases, NameIndex, load_aliases
+from licensebot.index.sources import Catalog, Entry, installed_licensedb
 
 INDEXED = {
     "llama-2-license-2023": "Llama 2 Community License Agreement 2023",
@@ -140,7 +139,7 @@ def test_the_license_a_question_is_asked_under_is_its_subject(question: str, sub
 
 
 def test_a_name_that_is_a_license_key_means_that_text_not_its_variants() -> None:
-    from licensebot.index.names import Mention, NameMatch
+    from licensebot.index.search import Mention, NameMatch
 
     every = frozenset({"mit", "mit-1995", "vince", "python", "python-2.0.1", "agpl-3.0", "agpl-3.0-plus",
                        "gemma-tou-2024-04-01", "gemma-tou-2025-03-24"})

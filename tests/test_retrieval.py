@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from licensebot.index.indexer import Indexer
-from licensebot.index.keyword import BM25Index, tokenize
-from licensebot.index.names import asks_about_discussions
-from licensebot.index.retrieval import RetrievalConfig, Retriever
+from licensebot.index.reindex import Indexer
+from licensebot.index.search import BM25Index, RetrievalConfig, Retriever, tokenize
+from licensebot.index.search.names import asks_about_discussions
+from licensebot.index.search.ranking import promote
 from tests.conftest import licensedb_docs
 from tests.fakes import HashEmbedder, MemoryStore
 
@@ -16,7 +16,7 @@ def test_discussion_intent() -> None:
 
 
 def test_inside_a_named_license_its_name_words_do_not_count_and_idf_is_the_licenses() -> None:
-    from licensebot.index.chunking import chunk_document
+    from licensebot.index.text import chunk_document
 
     docs = licensedb_docs(["bigscience-open-rail-m", "apache-2.0", "mit"])
     index = BM25Index([c for d in docs for c in chunk_document(d)])
@@ -33,7 +33,7 @@ def test_a_rare_word_brings_its_clause_into_the_top_hits(fake_retriever: Retriev
 
 def test_bm25_prefers_chunks_with_rare_query_terms() -> None:
     docs = licensedb_docs(["llama-2-license-2023", "apache-2.0"])
-    from licensebot.index.chunking import chunk_document
+    from licensebot.index.text import chunk_document
 
     index = BM25Index([c for d in docs for c in chunk_document(d)])
     best, _ = index.search("700 million monthly active users", 1)[0]
@@ -57,11 +57,11 @@ def test_named_license_limits_the_search(fake_retriever: Retriever) -> None:
 
 
 def test_reindex_is_seen_by_a_running_retriever(fake_retriever: Retriever) -> None:
-    fake_retriever.search("MIT license copyright notice")
-    before = len(fake_retriever.documents)
+    before = fake_retriever.search("MIT license copyright notice").snapshot
     Indexer(fake_retriever.embedder, fake_retriever.store).run(licensedb_docs(["mit", "apache-2.0"]))
-    fake_retriever.search("anything about patents")
-    assert len(fake_retriever.documents) == 2 < before
+    after = fake_retriever.search("anything about patents").snapshot
+    assert len(after.documents) == 2 < len(before.documents)
+    assert before.generation != after.generation
 
 
 def test_the_license_a_question_is_asked_under_answers_it(fake_retriever: Retriever) -> None:
@@ -75,20 +75,21 @@ def test_the_license_a_question_is_asked_under_answers_it(fake_retriever: Retrie
 def test_the_clause_with_most_of_the_rare_words_stays_in_the_top_hits() -> None:
     # "reverse", "engineer" and "customers" are each in one clause of LGPL-2.1 (§6); "allow" is in
     # two others. Brought up one after the other, those two pushed §6 from 4th to 5th place.
-    from licensebot.index.models import Hit
+    from licensebot.index.documents import Hit
 
     embedder, store = HashEmbedder(), MemoryStore()
     Indexer(embedder, store).run(licensedb_docs(["lgpl-2.1", "mit"]))
     retriever = Retriever(embedder, store, RetrievalConfig(min_similarity=0.45, min_similarity_named=0.1))
     question = "Under LGPL-2.1, must our license allow customers to reverse engineer our program?"
-    chunks = retriever.doc_chunks("lgpl-2.1")
+    snapshot = retriever.snapshot()
+    chunks = snapshot.doc_chunks("lgpl-2.1")
     rule = next(c for c in chunks if "reverse engineering" in " ".join(c.text.split()))
     allow = [c for c in chunks if tokenize("allow")[0] in tokenize(c.search_text()) and c is not rule]
     assert len(allow) == 2
     others = [c for c in chunks if c is not rule and c not in allow]
     ranked = [*others[:3], rule, *others[3:5], *allow, *others[5:]]
     hits = [Hit(chunk=c, score=1.0 / (i + 1)) for i, c in enumerate(ranked)]
-    promoted = retriever._promote(hits, question, {"lgpl-2.1"}, {"lgpl", "2", "1"}, [])
+    promoted = promote(snapshot.keyword, hits, tokenize(question), {"lgpl-2.1"}, {"lgpl", "2", "1"}, [])
     top = [h.chunk for h in promoted[:3]]
     assert rule in top, [c.section for c in top]
 
@@ -97,7 +98,8 @@ def test_a_license_named_exactly_is_searched_without_its_variants() -> None:
     embedder, store = HashEmbedder(), MemoryStore()
     Indexer(embedder, store).run(licensedb_docs(["mit", "mit-1995", "vince", "apache-2.0"]))
     retriever = Retriever(embedder, store, RetrievalConfig(min_similarity=0.45, min_similarity_named=0.1))
-    assert retriever.names("Is there any warranty on MIT-licensed software?").docs >= {"mit", "mit-1995"}
-    result = retriever.search("Is there any warranty on MIT-licensed software?")
+    question = "Is there any warranty on MIT-licensed software?"
+    assert retriever.snapshot().names.find(question).docs >= {"mit", "mit-1995"}
+    result = retriever.search(question)
     assert result.searched_docs == ("mit",) and result.preferred == frozenset()
     assert {h.chunk.doc for h in result.hits} == {"mit"}

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from licensebot.answering.rules import classify
-from licensebot.answering.sentences import sentence_spans
-from licensebot.index.chunking import chunk_document
 from licensebot.index.sources import load_packaged
+from licensebot.index.text import chunk_document, sentence_spans
 from tests.conftest import licensedb_docs
 
 

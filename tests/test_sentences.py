@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from licensebot.answering.sentences import sentence_spans
+from licensebot.index.text import sentence_spans
 
 
 def test_sentences_are_exact_spans_and_not_cut_after_abbreviations_or_inside_parentheses() -> None:

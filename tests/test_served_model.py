@@ -10,7 +10,7 @@ import pytest
 
 from licensebot.answering.service import AnswerService
 from licensebot.errors import ModelError, ModelLicenseRefused, ModelTimeout
-from licensebot.index.retrieval import Retriever
+from licensebot.index.search import Retriever
 from licensebot.llm.generate import OpenAIGenerator
 from licensebot.llm.guard import check_served_model_license
 from licensebot.runtime import Runtime

@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from licensebot.index.models import Chunk, Hit
+from licensebot.index.documents import Chunk, Hit
 
 
 @dataclass(frozen=True, order=True)

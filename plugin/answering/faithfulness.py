@@ -23,12 +23,11 @@ from collections import Counter
 from collections.abc import Sequence
 
 from licensebot.answering.question import tries_to_change_rules
-from licensebot.answering.sentences import normalize_for_match
-from licensebot.index.keyword import tokenize
+from licensebot.index.search import tokenize
+from licensebot.index.text import PROSE_SENTENCE_END, normalize_for_match
 
 _QUOTED = re.compile(r"\"([^\"]{3,})\"|“([^”]{3,})”|‘([^’]{8,})’")
 _MENTION = re.compile(r"<[@#!][^>]*>|@(?:here|channel|everyone)\b|@[A-Za-z0-9._-]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CONTRACTIONS = {"cannot": "can not", "can't": "can not", "won't": "will not", "shan't": "shall not",
                  "mustn't": "must not", "don't": "do not", "doesn't": "does not", "isn't": "is not",
@@ -212,7 +211,7 @@ def tidy(raw: str, sources: Sequence[str], *, max_sentences: int = 1) -> str:
     text = strip_unverified_quotes(text, sources)
     # A list marker copied from the clause ("- ", "b. ") is not part of the restatement.
     text = re.sub(r"^\s*(?:[-*•]|\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-z]|[ivx]{1,4})[.)])\s+", "", text)
-    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    sentences = [s.strip() for s in PROSE_SENTENCE_END.split(text) if s.strip()]
     text = " ".join(sentences[:max_sentences])
     text = re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
     return text if len(re.findall(r"[A-Za-z]{2,}", text)) >= 6 else ""

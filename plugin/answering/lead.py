@@ -17,9 +17,9 @@ import numpy.typing as npt
 
 from licensebot.answering.answer import Lead, Quote
 from licensebot.answering.rules import classify
-from licensebot.answering.sentences import heading_length, sentence_spans
-from licensebot.index.embeddings import Embedder, Vectors
-from licensebot.index.keyword import tokenize
+from licensebot.index.embed import Embedder, Vectors
+from licensebot.index.search import Query, tokenize
+from licensebot.index.text import heading_length, sentence_spans
 
 LEXICAL_WEIGHT = 1.0
 FIRST_SENTENCE_BONUS = 0.05
@@ -46,18 +46,17 @@ _QUALIFIER = re.compile(
 
 def choose_lead(
     quotes: Sequence[Quote],
-    question: str,
+    query: Query,
     *,
     question_vector: Vectors | None,
     embedder: Embedder | None,
     idf: Callable[[str], float],
     ignore: Collection[str] = (),
-    extra: Mapping[str, float] | None = None,
 ) -> Lead:
-    """The lead sentence(s) for ``question``, from the first of ``quotes`` unless a later one holds
+    """The lead sentence(s) for ``query``, from the first of ``quotes`` unless a later one holds
     a sentence that matches better by more than LATER_QUOTE_PENALTY. ``ignore``: the license's own
-    name words (in every sentence of it, they say nothing about which one answers); ``extra``:
-    license words for the question's everyday words, with their weights."""
+    name words (in every sentence of it, they say nothing about which one answers); the query's
+    expansion adds license words for its everyday words, with their weights."""
     candidates: list[tuple[int, int, int]] = []  # (quote, start, end)
     for qi, q in enumerate(quotes):
         spans = sentence_spans(q.text) or [(0, len(q.text))]
@@ -65,7 +64,7 @@ def choose_lead(
     best = 0
     if len(candidates) > 1:
         texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
-        scores = _lexical(texts, question, idf, ignore, extra or {}) * LEXICAL_WEIGHT
+        scores = _lexical(texts, query.tokens, idf, ignore, query.expansion) * LEXICAL_WEIGHT
         if embedder is not None and question_vector is not None:
             scores = scores + embedder.embed(texts) @ np.asarray(question_vector, dtype=np.float32)
         firsts = [i for i, c in enumerate(candidates) if i == 0 or candidates[i - 1][0] != c[0]]
@@ -123,10 +122,11 @@ def _into_next_item(quote: Quote, end: int, nxt: int) -> bool:
 
 
 def _lexical(
-    texts: list[str], question: str, idf: Callable[[str], float], ignore: Collection[str], extra: Mapping[str, float]
+    texts: list[str], tokens: Sequence[str], idf: Callable[[str], float], ignore: Collection[str],
+    extra: Mapping[str, float],
 ) -> npt.NDArray[np.float64]:
     """Share of the question's (rarity-weighted) words each sentence contains, 0..1."""
-    wanted = {t: idf(t) for t in set(tokenize(question)) - set(ignore)}
+    wanted = {t: idf(t) for t in set(tokens) - set(ignore)}
     wanted |= {t: w * idf(t) for t, w in extra.items() if t not in wanted and t not in ignore}
     total = sum(wanted.values()) or 1.0
     return np.array([sum(w for t, w in wanted.items() if t in set(tokenize(s))) / total for s in texts])

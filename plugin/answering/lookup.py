@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from licensebot.index.models import Chunk
-from licensebot.index.retrieval import Retriever
+from licensebot.index.documents import Chunk
+from licensebot.index.search import Snapshot
 
 Status = Literal["usage", "unknown", "no_section", "sections", "clause"]
 
@@ -33,15 +33,14 @@ def _norm_section(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower().replace("§", ""))
 
 
-def lookup(retriever: Retriever, query: str) -> Lookup:
+def lookup(snapshot: Snapshot, query: str) -> Lookup:
     words = query.split()
     if not words:
         return Lookup(query, "usage")
-    retriever.refresh()
-    docs = retriever.documents
+    docs = snapshot.documents
 
     def resolve(name: str) -> list[str]:
-        return [name] if name in docs else sorted(d for d in retriever.names(name).docs if d in docs)
+        return [name] if name in docs else sorted(d for d in snapshot.names.find(name).docs if d in docs)
 
     # "llama-2 1.b.v": the last word is a section when the words before it name the same
     # document(s); "llama 3.1" is not "llama" + section 3.1, since "llama" names more.
@@ -53,7 +52,7 @@ def lookup(retriever: Retriever, query: str) -> Lookup:
     if not target:
         return Lookup(query, "unknown")
     doc = target[0]
-    chunks = retriever.chunks_of([doc])
+    chunks = snapshot.chunks_of([doc])
     title = chunks[0].title if chunks else doc
     if not section:
         labels = tuple(dict.fromkeys(c.section or "(text)" for c in chunks))

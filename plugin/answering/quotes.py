@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from licensebot.answering.answer import Part, Quote, span_label
-from licensebot.index.models import Chunk
-from licensebot.index.retrieval import Retrieval
-from licensebot.index.spans import text_between
+from licensebot.index.documents import Chunk
+from licensebot.index.search import Retrieval
+from licensebot.index.text import text_between
 
 SECOND_QUOTE_MARGIN = 0.08
 """Beyond the best hit, quote only clauses within this cosine similarity of the best three."""

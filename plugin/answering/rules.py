@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from licensebot.answering.sentences import heading_length
+from licensebot.index.text import heading_length
 
 Rule = Literal["definition", "disclaimer", "condition", "prohibition", "obligation", "permission"]
 

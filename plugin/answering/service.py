@@ -21,10 +21,13 @@ from licensebot import prompts
 from licensebot.answering.answer import Answer, Lead, NotIndexed, Quote
 from licensebot.answering.faithfulness import tidy, unfaithful
 from licensebot.answering.lead import choose_lead
+from licensebot.answering.lookup import Lookup, lookup
 from licensebot.answering.question import clean_question, tries_to_change_rules
 from licensebot.answering.quotes import select_quotes
 from licensebot.errors import ModelError
-from licensebot.index.retrieval import Retrieval, Retriever
+from licensebot.index.embed import Embedder
+from licensebot.index.search import Retrieval, Retriever, Snapshot
+from licensebot.index.store import Inventory
 from licensebot.llm.generate import Generator
 
 log = logging.getLogger("licensebot.answer")
@@ -38,11 +41,14 @@ class AnswerService:
         retriever: Retriever,
         generator: Generator | None,
         *,
+        embedder: Embedder | None = None,
         max_quotes: int = 3,
         max_question_chars: int = 2000,
         max_tokens: int = 96,
     ) -> None:
         self.retriever = retriever
+        self.embedder = embedder if embedder is not None else retriever.embedder
+        """Embeds the quoted sentences, to find the one closest to the question."""
         self.generator = generator
         self.max_quotes = max_quotes
         self.max_question_chars = max_question_chars
@@ -55,12 +61,9 @@ class AnswerService:
         """
         started = time.perf_counter()
         question = clean_question(raw_question, max_chars=self.max_question_chars)
-        search_text = question
-        named = self.retriever.names(question)
-        if context and not (named.mentions or named.unknown):
-            # "and what about Gemma?" names its license; "and for outputs?" borrows the thread's.
-            search_text = f"{context[-1]} {question}"
-        retrieval = self.retriever.search(search_text)
+        snapshot = self.retriever.snapshot()
+        query = self.retriever.query(question, snapshot, context=context)
+        retrieval = self.retriever.search(query, snapshot)
         not_indexed = self._not_indexed(retrieval)
         if tries_to_change_rules(question):
             return self._not_found(question, retrieval, started)
@@ -70,10 +73,10 @@ class AnswerService:
             return self._not_held(question, retrieval, not_indexed, started)
         if not retrieval.confident:
             return self._not_found(question, retrieval, started, not_indexed)
-        quotes = select_quotes(retrieval, self.max_quotes, self.retriever.doc_chunks)
+        quotes = select_quotes(retrieval, self.max_quotes, snapshot.doc_chunks)
         lead = choose_lead(
-            quotes[:LEAD_FROM], question, question_vector=retrieval.vector, embedder=self.retriever.embedder,
-            idf=self.retriever.idf, ignore=retrieval.name_words, extra=self.retriever.expand(question),
+            quotes[:LEAD_FROM], query, question_vector=retrieval.vector, embedder=self.embedder,
+            idf=snapshot.keyword.idf, ignore=retrieval.name_words,
         )
         paraphrase, available = self._paraphrase(question, lead)
         return Answer(
@@ -92,6 +95,14 @@ class AnswerService:
             not_indexed=tuple(not_indexed),
         )
 
+    def lookup(self, query: str) -> Lookup:
+        """A clause verbatim by license and section, or a license's sections (``lookup.py``)."""
+        return lookup(self.retriever.snapshot(), query)
+
+    def inventory(self) -> Inventory:
+        """What is indexed now."""
+        return self.retriever.snapshot().inventory()
+
     @staticmethod
     def _lead_text(lead: Lead, paraphrase: str) -> str:
         """The first thing a reader sees: where the rule is, what kind it is, its own words."""
@@ -103,8 +114,9 @@ class AnswerService:
         text = f"{where}{kind}: “{words}”"
         return f"{text}\nIn plain words: {paraphrase}" if paraphrase else text
 
-    def _not_indexed(self, retrieval: Retrieval) -> list[NotIndexed]:
-        catalog = self.retriever.catalog
+    @staticmethod
+    def _not_indexed(retrieval: Retrieval) -> list[NotIndexed]:
+        catalog = retrieval.snapshot.catalog
         out: list[NotIndexed] = []
         for mention in retrieval.named.missing:
             names = ", ".join(catalog.describe(d) for d in mention.docs)
@@ -117,7 +129,8 @@ class AnswerService:
                 out.append(NotIndexed(unknown.phrase, f"unknown {unknown.kind}"))
         return out
 
-    def _how_to_add(self, item: NotIndexed) -> str:
+    @staticmethod
+    def _how_to_add(item: NotIndexed, snapshot: Snapshot) -> str:
         if item.reason == "version not indexed":
             return prompts.render("not_indexed_version", name=item.name,
                                   versions=", ".join(item.indexed_versions) or "none")
@@ -126,20 +139,20 @@ class AnswerService:
         if item.reason == "unknown model":
             return prompts.render("not_indexed_unknown_model", name=item.name)
         key = item.name.rsplit("(", 1)[-1].rstrip(")") if item.name.endswith(")") else item.name
-        in_licensedb = self.retriever.catalog.get(key) is not None and self.retriever.in_licensedb(key)
+        in_licensedb = snapshot.catalog.get(key) is not None and snapshot.in_licensedb(key)
         return prompts.render("not_indexed_licensedb" if in_licensedb else "not_indexed_folder", name=item.name,
                               key=key)
 
     def _not_held(
         self, question: str, retrieval: Retrieval, items: list[NotIndexed], started: float
     ) -> Answer:
-        lines = [prompts.load("not_indexed"), *(f"• {self._how_to_add(i)}" for i in items)]
+        lines = [prompts.load("not_indexed"), *(f"• {self._how_to_add(i, retrieval.snapshot)}" for i in items)]
         return self._abstain(question, "\n".join(lines), retrieval, started, items)
 
     def _not_found(
         self, question: str, retrieval: Retrieval, started: float, not_indexed: Sequence[NotIndexed] = ()
     ) -> Answer:
-        searched = ", ".join(retrieval.searched_docs) or self.retriever.inventory().describe()
+        searched = ", ".join(retrieval.searched_docs) or retrieval.snapshot.inventory().describe()
         return self._abstain(question, prompts.render("not_found", searched=searched), retrieval, started,
                              not_indexed)
 

@@ -21,11 +21,12 @@ import numpy as np
 from licensebot import prompts
 from licensebot.devtools.loopback import SignedSender, SlackStub
 from licensebot.devtools.stats import percentile
-from licensebot.index.embeddings import Vectors
-from licensebot.index.models import Chunk
+from licensebot.index.documents import Chunk
+from licensebot.index.embed import Vectors
+from licensebot.index.reindex import SourceConfig
 from licensebot.index.store import VectorStore
 from licensebot.llm.generate import LlamaCppGenerator
-from licensebot.runtime import Runtime, SourceConfig
+from licensebot.runtime import Runtime
 from licensebot.settings import Settings
 
 QUESTIONS = [
@@ -48,8 +49,9 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.perf_counter() - started
 
 
-def _no_reindex(progress: Any) -> Any:
-    raise RuntimeError("the benchmark does not reindex through Slack")
+class _NoReindex:
+    def run(self, *, progress: Any = None) -> Any:
+        raise RuntimeError("the benchmark does not reindex through Slack")
 
 
 def _ack_latencies(settings: Settings, service: Any, n: int) -> list[float]:
@@ -64,7 +66,7 @@ def _ack_latencies(settings: Settings, service: Any, n: int) -> list[float]:
                              slack_api_url=stub.api_url)
     deps = SlackDeps(settings=slack_settings, service=service,
                      questions=QuestionLog(settings.data_dir / "bench-questions.sqlite3"),
-                     reindex=_no_reindex,
+                     reindexer=_NoReindex(),
                      status=lambda: {"documents": 0, "chunks": 0, "indexed_at": ""})
     server = BackgroundServer(deps, create_app(deps)).start()
     sender = SignedSender(f"{server.url}/slack/events", secret)
@@ -98,13 +100,13 @@ def run(rt: Runtime, *, quick: bool, log: Callable[[str], None]) -> dict[str, An
     if not quick:
         results["embed_backends"] = embed_backends(lrt, log)
     store = lrt.store()
-    sources = SourceConfig(all_licenses=False, folders=())
-    report, seconds = _timed(lambda: lrt.index(embedder, store, sources))
+    reindexer = lrt.reindexer(embedder, store)
+    report, seconds = _timed(lambda: reindexer.run(forget_folders=True, all_licenses=False))
     results["index_default_s"] = round(seconds, 2)
     results["index_default_chunks"] = store.count()
     results["index_default_chunks_per_s"] = round(report.chunks_embedded / seconds, 1)
     log(f"index default corpus: {seconds:.1f} s, {store.count()} chunks")
-    _, noop = _timed(lambda: lrt.index(embedder, store, sources))
+    _, noop = _timed(lambda: reindexer.run(forget_folders=True, all_licenses=False))
     results["index_noop_s"] = round(noop, 2)
     log(f"no-op reindex: {noop:.2f} s")
 
@@ -118,7 +120,7 @@ def run(rt: Runtime, *, quick: bool, log: Callable[[str], None]) -> dict[str, An
         everything = type(rt)(replace(local, data_dir=Path(tmp) / "all"))
         all_store = everything.store()
         report, seconds = _timed(
-            lambda: everything.index(embedder, all_store, SourceConfig(all_licenses=True, folders=()))
+            lambda: everything.reindexer(embedder, all_store).run(forget_folders=True, all_licenses=True)
         )
         results["index_all_s"] = round(seconds, 1)
         results["index_all_chunks"] = all_store.count()
@@ -129,7 +131,7 @@ def run(rt: Runtime, *, quick: bool, log: Callable[[str], None]) -> dict[str, An
 
 def machine() -> dict[str, Any]:
     """What the numbers depend on: the CPU, its vector extensions and the cores available."""
-    from licensebot.index.embeddings import available_cores
+    from licensebot.index.embed import available_cores
 
     info: dict[str, Any] = {"cores": available_cores()}
     try:
@@ -150,14 +152,15 @@ def embed_backends(rt: Runtime, log: Callable[[str], None], n: int = 1024) -> li
     CPU can run (bfloat16 only where it is native), side by side: chunks per second and the
     lowest cosine similarity to the float32 sentence-transformers vectors."""
     from licensebot.errors import LicensebotError
-    from licensebot.index.chunking import chunk_document
-    from licensebot.index.embeddings import cpu_has_bf16
+    from licensebot.index.embed import cpu_has_bf16, registry
+    from licensebot.index.text import chunk_document
 
     docs = rt.documents(SourceConfig(all_licenses=False, folders=())).documents
     texts = [c.search_text() for d in docs for c in chunk_document(d)][:n]
-    variants = [("torch", "float32"), ("onnx", "float32"), ("onnx", "int8")]
-    if cpu_has_bf16():
-        variants.append(("torch", "bfloat16"))
+    # Every registered backend in every precision it computes in; bfloat16 only where it is native.
+    variants = [(name, precision) for name in registry.BACKENDS for precision in registry.backend(name).precisions
+                if precision != "bfloat16" or cpu_has_bf16()]
+    variants.sort(key=lambda v: (v[1] == "bfloat16", v[1] == "int8", v[0] != "torch"))
     reference: Vectors | None = None
     out = []
     for backend, precision in variants:
@@ -185,10 +188,10 @@ def scaling(rt: Runtime, *, log: Callable[[str], None]) -> dict[str, Any]:
     Retrieval sizes are cut from the current index (run `licensebot index --all` first for the
     30k point), reusing its vectors, so only search time is measured.
     """
-    from licensebot.index.chroma import ChromaStore
-    from licensebot.index.indexer import Indexer
-    from licensebot.index.retrieval import Retriever
+    from licensebot.index.reindex import Indexer
+    from licensebot.index.search import Retriever
     from licensebot.index.sources import load_scancode
+    from licensebot.index.store.chroma import ChromaStore
 
     tmp = rt.settings.data_dir / "bench-scaling"
     shutil.rmtree(tmp, ignore_errors=True)

@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from licensebot.answering.answer import Answer
-from licensebot.answering.sentences import normalize_for_match
 from licensebot.answering.service import AnswerService
 from licensebot.devtools.stats import percentile
 from licensebot.errors import UsageError
+from licensebot.index.text import normalize_for_match
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import time
 from collections import OrderedDict
 
 from licensebot.errors import LicensebotError
-from licensebot.index.control import Control, instance_id
+from licensebot.index.store import Control, instance_id
 
 log = logging.getLogger("licensebot.slack")
 

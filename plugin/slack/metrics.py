@@ -4,6 +4,7 @@ reindex state. One registry per app, so tests and several apps in one process ne
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -23,6 +24,8 @@ def outcome(answer: Answer) -> str:
 
 
 class Metrics:
+    """Also the reindexer's observer (``started``/``finished``), whoever starts the reindex."""
+
     def __init__(self, queue_depth: Callable[[], int] = lambda: 0) -> None:
         self.registry = CollectorRegistry()
         self.answers = Counter(
@@ -43,19 +46,31 @@ class Metrics:
         self.queue = Gauge(
             "licensebot_queue_depth", "Answers and reindexes submitted and not finished.", registry=self.registry,
         )
-        self.queue.set_function(lambda: float(queue_depth()))
+        self.watch_queue(queue_depth)
         self.reindex_running = Gauge(
             "licensebot_reindex_running", "1 while a reindex runs in this process.", registry=self.registry,
         )
         self.reindexes = Counter(
-            "licensebot_reindexes", "Reindexes started from Slack, by result.", ["result"], registry=self.registry,
+            "licensebot_reindexes", "Reindexes run by this process, by result.", ["result"], registry=self.registry,
         )
         self.last_reindex = Gauge(
-            "licensebot_last_reindex_success_timestamp_seconds", "When the last reindex from Slack succeeded.",
+            "licensebot_last_reindex_success_timestamp_seconds", "When the last reindex of this process succeeded.",
             registry=self.registry,
         )
         for name in ("answered", "abstained", "not_indexed", "rejected", "error"):
             self.answers.labels(name)  # every outcome shows, at 0, from the first scrape
+
+    def watch_queue(self, depth: Callable[[], int]) -> None:
+        self.queue.set_function(lambda: float(depth()))
+
+    def started(self) -> None:
+        self.reindex_running.set(1)
+
+    def finished(self, result: Literal["succeeded", "refused", "failed"]) -> None:
+        self.reindexes.labels(result).inc()
+        if result == "succeeded":
+            self.last_reindex.set_to_current_time()
+        self.reindex_running.set(0)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -26,15 +26,13 @@ from slack_bolt.adapter.asgi.http_request import AsgiHttpRequest
 from slack_bolt.request import BoltRequest
 
 from licensebot.errors import LicensebotError, ModelError, ReindexInProgress
-from licensebot.index.indexer import Indexer, Progress
-from licensebot.index.models import IndexReport
 from licensebot.llm.generate import LlamaCppGenerator
 from licensebot.runtime import Runtime
 from licensebot.settings import Settings
 from licensebot.slack.app import check_slack_settings, create_app
 from licensebot.slack.dedupe import SeenEvents
 from licensebot.slack.deps import SlackDeps
-from licensebot.slack.metrics import CONTENT_TYPE
+from licensebot.slack.metrics import CONTENT_TYPE, Metrics
 from licensebot.slack.questions import QuestionLog
 
 log = logging.getLogger("licensebot.slack")
@@ -57,22 +55,18 @@ def build_deps(rt: Runtime) -> SlackDeps:
             log.exception("the answering model failed to load; answering with the clauses alone")
     store = rt.store()
     embedder = rt.embedder(serving=True)
-    for note in Indexer(embedder, store).recover():
-        log.warning("recovered after an unfinished reindex: %s", note)
-    if store.count() == 0:
-        log.info("index is empty; building the default index")
-        try:
-            rt.index(embedder, store, rt.sources({}))
-        except ReindexInProgress:
-            # Replicas starting together: one builds, the others pick the index up when it
-            # is published (the retriever follows the store's generation).
-            log.info("another process is building the index; it will be used once published")
     service = rt.service(embedder, store, generator)
-
-    def reindex(progress: Progress) -> IndexReport:
-        report = rt.index(embedder, store, rt.sources(store.state()), progress=progress)
-        service.retriever.refresh(force=True)
-        return report
+    metrics = Metrics()
+    reindexer = rt.reindexer(embedder, store, observer=metrics, warm=service.retriever.snapshot)
+    for note in reindexer.recover():
+        log.warning("recovered after an unfinished reindex: %s", note)
+    try:
+        if reindexer.build_if_empty() is not None:
+            log.info("the index was empty; built the default index")
+    except ReindexInProgress:
+        # Replicas starting together: one builds, the others pick the index up when it is
+        # published (each question's snapshot follows the store's generation).
+        log.info("another process is building the index; it will be used once published")
 
     def ready() -> bool:
         try:
@@ -81,19 +75,15 @@ def build_deps(rt: Runtime) -> SlackDeps:
             return False
 
     def status() -> dict[str, Any]:
-        service.retriever.refresh()
-        state = store.state()
-        return {
-            "documents": len(service.retriever.documents),
-            "chunks": store.count(),
-            "indexed_at": state.get("indexed_at", ""),
-        }
+        inventory = service.inventory()
+        return {"documents": len(inventory.documents), "chunks": inventory.chunks, "indexed_at": inventory.indexed_at}
 
     return SlackDeps(
         settings=settings,
         service=service,
         questions=QuestionLog(settings.data_dir / "questions.sqlite3", settings.retention_days),
-        reindex=reindex,
+        reindexer=reindexer,
+        metrics=metrics,
         status=status,
         model=info,
         seen=SeenEvents(store.control),

@@ -20,8 +20,8 @@ class Workers:
     then ``drain`` waits (bounded) for this work to finish before the process exits.
     """
 
-    def __init__(self, size: int = 2) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="licensebot-work")
+    def __init__(self, size: int = 2, *, name: str = "licensebot-work") -> None:
+        self._pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix=name)
         self._lock = threading.Condition()
         self._pending = 0
         self._accepting = True

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from licensebot.index.embeddings import SentenceTransformerEmbedder
+from licensebot.index.embed.torch_backend import SentenceTransformerEmbedder
 from tests.integration.processes import free_port, start_chroma
 
 SMALL_SELECTION = [

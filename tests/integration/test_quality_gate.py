@@ -10,11 +10,11 @@ import pytest
 
 from licensebot.answering.service import AnswerService
 from licensebot.devtools.evaluate import evaluate, load_items
-from licensebot.index.chroma import ChromaStore
-from licensebot.index.embeddings import SentenceTransformerEmbedder
-from licensebot.index.indexer import Indexer
-from licensebot.index.retrieval import Retriever
+from licensebot.index.embed.torch_backend import SentenceTransformerEmbedder
+from licensebot.index.reindex import Indexer
+from licensebot.index.search import Retriever
 from licensebot.index.sources import load_scancode
+from licensebot.index.store.chroma import ChromaStore
 from tests.integration.conftest import SMALL_SELECTION
 
 pytestmark = pytest.mark.integration
@@ -48,9 +48,9 @@ def test_broad_question_set_on_the_default_corpus_meets_the_bar(tmp_path: Path) 
 
     rt = Runtime(Settings.from_env({"LICENSEBOT_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)}))
     embedder, store = rt.embedder(), rt.store()
-    sources = rt.sources({})
-    rt.index(embedder, store, sources)
-    bodies = {d.key: d.body for d in rt.documents(sources).documents}
+    reindexer = rt.reindexer(embedder, store)
+    reindexer.run(forget_folders=True)
+    bodies = {d.key: d.body for d in reindexer.documents(reindexer.config()).documents}
     metrics = evaluate(rt.service(embedder, store, None), load_items(BROAD), bodies)
     items = [r for r in metrics["items"] if not r["answerable"] or r["rank"] != 1]
     assert metrics["quote_exactness"] == 1.0

@@ -10,12 +10,12 @@ import pytest
 
 from licensebot.answering.service import AnswerService
 from licensebot.errors import StoreUnavailable
-from licensebot.index.chroma import ChromaStore
-from licensebot.index.embeddings import SentenceTransformerEmbedder
-from licensebot.index.indexer import Indexer
-from licensebot.index.models import Document
-from licensebot.index.retrieval import Retriever
+from licensebot.index.documents import Document
+from licensebot.index.embed.torch_backend import SentenceTransformerEmbedder
+from licensebot.index.reindex import Indexer
+from licensebot.index.search import Retriever
 from licensebot.index.sources import load_packaged, load_scancode
+from licensebot.index.store.chroma import ChromaStore
 from licensebot.runtime import Runtime
 from licensebot.settings import Settings
 from tests.integration.conftest import SMALL_SELECTION

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from licensebot.errors import ReindexInProgress
-from licensebot.index.chroma import ChromaStore
-from licensebot.index.control import ReindexLock
-from licensebot.index.embeddings import SentenceTransformerEmbedder
-from licensebot.index.retrieval import Retriever
+from licensebot.index.embed.torch_backend import SentenceTransformerEmbedder
+from licensebot.index.search import Retriever
+from licensebot.index.store import ReindexLock
+from licensebot.index.store.chroma import ChromaStore
 from tests.integration.processes import licensebot, start_licensebot
 
 pytestmark = pytest.mark.integration

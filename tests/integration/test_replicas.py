@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from licensebot.index.chroma import ChromaStore
-from licensebot.index.control import ReindexLock
+from licensebot.index.store import ReindexLock
+from licensebot.index.store.chroma import ChromaStore
 from tests.integration.processes import free_port, licensebot, start_chroma, start_licensebot
 from tests.slack.fake_slack import SECRET, Bot, FakeSlack
 

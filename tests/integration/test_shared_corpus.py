@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from licensebot.answering.service import AnswerService
-from licensebot.index.chroma import ChromaStore
-from licensebot.index.embeddings import SentenceTransformerEmbedder
-from licensebot.index.indexer import Indexer
-from licensebot.index.retrieval import Retriever
+from licensebot.index.embed.torch_backend import SentenceTransformerEmbedder
+from licensebot.index.reindex import Indexer
+from licensebot.index.search import Retriever
 from licensebot.index.sources import load_all
+from licensebot.index.store.chroma import ChromaStore
 from tests.integration.conftest import SMALL_SELECTION
 
 pytestmark = pytest.mark.integration

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from licensebot.answering.service import AnswerService
-from licensebot.index.indexer import Progress
-from licensebot.index.models import IndexReport, SourceFailure
-from licensebot.index.retrieval import Retriever
+from licensebot.index.documents import IndexReport, SourceFailure
+from licensebot.index.reindex import Progress
+from licensebot.index.search import Retriever
 from licensebot.settings import Settings
 from licensebot.slack.deps import SlackDeps
 from licensebot.slack.questions import QuestionLog
@@ -32,18 +32,23 @@ def deps(tmp_path: Path, fake_retriever: Retriever, fake_slack: FakeSlack) -> It
     })
     service = AnswerService(fake_retriever, FakeGenerator("Patent licenses terminate when litigation is filed."))
 
-    def reindex(progress: Progress) -> IndexReport:
-        progress("embedding", 1, 2)
-        progress("embedding", 2, 2)
-        return IndexReport(
-            added=("new-license",), unchanged=5, failures=(SourceFailure("/docs/broken.md", "not UTF-8 text"),)
-        )
+    class Reindexer:
+        runs = 0
+
+        def run(self, *, progress: Progress | None = None) -> IndexReport:
+            self.runs += 1
+            if progress is not None:
+                progress("embedding", 1, 2)
+                progress("embedding", 2, 2)
+            return IndexReport(
+                added=("new-license",), unchanged=5, failures=(SourceFailure("/docs/broken.md", "not UTF-8 text"),)
+            )
 
     deps = SlackDeps(
         settings=settings,
         service=service,
         questions=QuestionLog(tmp_path / "questions.sqlite3"),
-        reindex=reindex,
+        reindexer=Reindexer(),
         status=lambda: {"documents": 6, "chunks": 120, "indexed_at": "2026-11-22T10:00:00Z"},
     )
     yield deps

@@ -7,9 +7,9 @@ import sys
 import time
 
 from licensebot.answering.service import AnswerService
-from licensebot.index.indexer import Indexer
-from licensebot.index.models import IndexReport
-from licensebot.index.retrieval import RetrievalConfig, Retriever
+from licensebot.index.documents import IndexReport
+from licensebot.index.reindex import Indexer
+from licensebot.index.search import RetrievalConfig, Retriever
 from licensebot.logs import configure
 from licensebot.settings import Settings
 from licensebot.slack.deps import SlackDeps
@@ -27,6 +27,11 @@ class SlowGenerator:
         return "Patent licenses terminate when litigation is filed."
 
 
+class _NoReindex:
+    def run(self, *, progress: object = None) -> IndexReport:
+        return IndexReport()
+
+
 def main() -> int:
     settings = Settings.from_env()
     configure(settings)
@@ -37,7 +42,7 @@ def main() -> int:
         settings=settings,
         service=AnswerService(retriever, SlowGenerator()),
         questions=QuestionLog(settings.data_dir / "questions.sqlite3"),
-        reindex=lambda progress: IndexReport(),
+        reindexer=_NoReindex(),
         status=lambda: {"documents": 2, "chunks": store.count(), "indexed_at": ""},
     )
     return run(deps, socket_mode=bool(settings.slack_app_token))

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections import defaultdict
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
 from licensebot import prompts
-from licensebot.answering.lookup import lookup
-from licensebot.errors import LicensebotError, ReindexInProgress
-from licensebot.index.models import IndexReport
 from licensebot.slack.blocks import escape, text_blocks
 from licensebot.slack.deps import SlackDeps
 from licensebot.slack.questions import Asked
+from licensebot.slack.reindexing import run_reindex, submit_reindex
 from licensebot.slack.replies import answer_reply, error_text
 
 log = logging.getLogger("licensebot.slack")
-PROGRESS_UPDATES = 3
-"""Slack accepts 5 posts to a response_url; this many progress lines, then the summary."""
 
 
 def parse(text: str) -> tuple[str, str]:
@@ -75,7 +69,7 @@ def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None
             text = feedback_text(deps)
             respond(text=text, blocks=text_blocks(text), response_type="ephemeral", replace_original=True)
         elif sub == "reindex":
-            run_reindex(deps, respond)
+            submit_reindex(deps, lambda: run_reindex(deps, respond), respond)
     except Exception as exc:
         # The user is looking at "Searching…": replace it with what happened, never a traceback.
         log.exception("/license %s failed", sub)
@@ -85,7 +79,7 @@ def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None
 
 def lookup_text(deps: SlackDeps, rest: str) -> str:
     """`/license lookup`: the same lookup as `licensebot lookup`, rendered for Slack."""
-    found = lookup(deps.service.retriever, rest)
+    found = deps.service.lookup(rest)
     title = escape(found.title)
     if found.status == "usage":
         return prompts.message("lookup_usage")
@@ -103,12 +97,8 @@ def lookup_text(deps: SlackDeps, rest: str) -> str:
 
 
 def list_text(deps: SlackDeps) -> str:
-    retriever = deps.service.retriever
-    retriever.refresh()
-    groups: dict[str, list[str]] = defaultdict(list)
-    for doc, (kind, category) in sorted(retriever.categories().items()):
-        groups[f"{kind} · {category or 'uncategorised'}"].append(doc)
-    lines = [f"*{escape(k)}* ({len(v)}): {escape(', '.join(v))}" for k, v in sorted(groups.items())]
+    groups = deps.service.inventory().groups()
+    lines = [f"*{escape(k)}* ({len(v)}): {escape(', '.join(d.key for d in v))}" for k, v in groups.items()]
     return "\n".join(lines)[:2900] or prompts.message("nothing_indexed")
 
 
@@ -119,56 +109,6 @@ def feedback_text(deps: SlackDeps) -> str:
     return "\n".join(
         f"• {'👍' if r.vote == 'helpful' else '👎'} <@{r.voter}>: {escape(r.question[:150])}" for r in rows
     )[:2900]
-
-
-def report_summary(report: IndexReport) -> str:
-    lines = [prompts.message("reindex_finished", added=len(report.added), changed=len(report.changed),
-                             removed=len(report.removed), unchanged=report.unchanged)]
-    for f in report.failures[:10]:
-        lines.append(prompts.message("reindex_skipped_file", path=escape(f.path), reason=escape(f.reason)))
-    if len(report.failures) > 10:
-        lines.append(prompts.message("reindex_more_files", count=len(report.failures) - 10))
-    for note in report.recovered:
-        lines.append(prompts.message("reindex_recovered", note=escape(note)))
-    return "\n".join(lines)
-
-
-def run_reindex(deps: SlackDeps, respond: Respond) -> None:
-    """Progress goes to the admin alone, through the command's response_url: it works in any
-    channel, the bot need not be a member, and nobody else sees admin chatter."""
-    if not deps.reindex_lock.acquire(blocking=False):
-        respond(text=prompts.message("reindex_busy", detail="started from Slack"), response_type="ephemeral")
-        return
-    deps.metrics.reindex_running.set(1)
-    try:
-        updates = [0, 0.0]
-
-        def progress(stage: str, done: int, total: int) -> None:
-            now = time.monotonic()
-            if done >= total or updates[0] >= PROGRESS_UPDATES or now - updates[1] < 5.0:
-                return
-            updates[0], updates[1] = updates[0] + 1, now
-            respond(text=prompts.message("reindex_progress", stage=stage, done=done, total=total),
-                    response_type="ephemeral", replace_original=True)
-
-        try:
-            report = deps.reindex(progress)
-        except ReindexInProgress as exc:  # another replica's reindex: not a failure
-            deps.metrics.reindexes.labels("refused").inc()
-            respond(text=error_text(exc), response_type="ephemeral", replace_original=True)
-            return
-        except LicensebotError as exc:
-            log.exception("reindex failed")
-            deps.metrics.reindexes.labels("failed").inc()
-            respond(text=prompts.message("reindex_failed", reason=error_text(exc)), response_type="ephemeral",
-                    replace_original=True)
-            return
-        deps.metrics.reindexes.labels("succeeded").inc()
-        deps.metrics.last_reindex.set_to_current_time()
-        respond(text=report_summary(report), response_type="ephemeral", replace_original=True)
-    finally:
-        deps.metrics.reindex_running.set(0)
-        deps.reindex_lock.release()
 
 
 def register(app: App, deps: SlackDeps) -> None:

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from licensebot import prompts
 from licensebot.errors import LicensebotError
 from licensebot.slack.deps import SlackDeps
+from licensebot.slack.reindexing import submit_reindex
 from licensebot.slack.replies import error_text
 
 log = logging.getLogger("licensebot.slack")
@@ -59,8 +60,13 @@ def add_to_knowledge_base(deps: SlackDeps, body: dict[str, Any], client: WebClie
     folder = deps.settings.slack_discussions_dir
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{key}.md").write_text(text, "utf-8")
+    submit_reindex(deps, lambda: index_saved_thread(deps, key, respond), respond)
+
+
+def index_saved_thread(deps: SlackDeps, key: str, respond: Respond) -> None:
+    """The reindex after a thread was saved: the same path, lock and metrics as `/license reindex`."""
     try:
-        report = deps.reindex(lambda stage, done, total: None)
+        report = deps.reindexer.run()
     except LicensebotError as exc:
         log.exception("indexing the thread failed")
         respond(text=prompts.message("kb_saved_not_indexed", reason=error_text(exc)), response_type="ephemeral")

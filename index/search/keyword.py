@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import snowballstemmer
 
-from licensebot.index.models import Chunk
+from licensebot.index.documents import Chunk
 
 _WORD = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset(
@@ -145,7 +145,7 @@ class BM25Index:
 
     def search(
         self,
-        query: str,
+        query: str | Sequence[str],
         k: int,
         docs: Collection[str] | None = None,
         *,
@@ -156,13 +156,15 @@ class BM25Index:
         IDF is computed among them: a word in every chunk of a named license (its own name, from
         the title) then weighs nothing, and a word in one of its clauses weighs most. ``ignore``:
         terms not to score (the license names the question used to choose ``docs``); ``extra``:
-        more terms with their weights (license words for the question's everyday words)."""
+        more terms with their weights (license words for the question's everyday words). ``query``
+        is the text or its keyword terms (``tokenize``)."""
         scores = np.zeros(len(self.chunks), dtype=np.float64)
         in_scope: npt.NDArray[np.bool_] | None = None
         if docs is not None:
             wanted = [self._doc_ids[d] for d in docs if d in self._doc_ids]
             in_scope = np.isin(self._doc_of, wanted)
-        terms = dict.fromkeys(tokenize(query), 1.0) | {t: w for t, w in (extra or {}).items()}
+        own = tokenize(query) if isinstance(query, str) else query
+        terms = dict.fromkeys(own, 1.0) | {t: w for t, w in (extra or {}).items()}
         for term, weight in terms.items():
             if term in ignore:
                 continue

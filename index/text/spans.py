@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from licensebot.index.models import Chunk
+from licensebot.index.documents import Chunk
 
 
 def text_between(chunks: Iterable[Chunk], start: int, end: int) -> str | None:

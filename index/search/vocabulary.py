@@ -7,13 +7,14 @@ code", though no word of the question is in it. The mapping is a reviewable data
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from licensebot.errors import SourceError
-from licensebot.index.keyword import tokenize
+from licensebot.index.search.keyword import tokenize
 
 EXPANSION_WEIGHT = 0.5
 """A word added by the vocabulary counts half as much as a word the question used."""
@@ -42,9 +43,10 @@ class Vocabulary:
             raise SourceError(f"the vocabulary file {path or 'vocabulary.yaml'} must map words to lists of words")
         return cls({str(k): [str(w) for w in (v if isinstance(v, list) else [v])] for k, v in data.items()})
 
-    def expand(self, question: str) -> dict[str, float]:
-        """Extra keyword-search terms for ``question`` with their weights (its own terms excluded)."""
-        tokens = tokenize(question)
+    def expand(self, question: str | Sequence[str]) -> dict[str, float]:
+        """Extra keyword-search terms for ``question`` (its text, or its keyword terms) with their
+        weights; its own terms excluded."""
+        tokens = tokenize(question) if isinstance(question, str) else list(question)
         extra: set[str] = set()
         for i in range(len(tokens)):
             for n in range(1, self._longest + 1):

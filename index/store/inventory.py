@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from licensebot.index.models import Chunk
-from licensebot.index.store import VectorStore
+from licensebot.index.documents import Chunk
+from licensebot.index.store.protocol import VectorStore
 
 
 @dataclass(frozen=True)

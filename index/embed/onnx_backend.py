@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 
 from licensebot.errors import EmbeddingError
-from licensebot.index.embeddings import SentenceTransformerEmbedder, Vectors, available_cores
+from licensebot.index.embed.base import EmbedConfig, Precision, Vectors, available_cores
+from licensebot.index.embed.torch_backend import SentenceTransformerEmbedder
 
 log = logging.getLogger("licensebot.index")
 
@@ -41,6 +42,13 @@ _REFERENCE_TEXTS = (
     "short",
 )
 MIN_REFERENCE_COSINE = 0.9999
+PRECISIONS: dict[Precision, int] = {"float32": 2, "int8": 1}
+"""What this backend computes in, and how much ``auto`` prefers it there (higher first)."""
+
+
+def create(config: EmbedConfig) -> OnnxEmbedder:
+    return OnnxEmbedder(config.model_path, config.cache_dir, name=config.name, threads=config.threads,
+                        quantized=config.precision == "int8")
 
 
 def _read_json(path: Path) -> Any:

@@ -47,7 +47,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         raw.append((start, end))
         start = m.end()
     raw.append((start, len(text)))
-    spans = [_trim(text, s, e) for s, e in raw]
+    spans = [trim_span(text, s, e) for s, e in raw]
     spans = [(s, e) for s, e in spans if e > s]
     # Fold fragments (a heading, a list marker) into the sentence after them.
     merged: list[tuple[int, int]] = []
@@ -62,9 +62,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         merged.append((s, e))
     if carry is not None:
         if merged:
-            merged[-1] = (merged[-1][0], _trim(text, carry, len(text))[1])
+            merged[-1] = (merged[-1][0], trim_span(text, carry, len(text))[1])
         else:
-            merged.append(_trim(text, carry, len(text)))
+            merged.append(trim_span(text, carry, len(text)))
     return merged
 
 
@@ -85,7 +85,17 @@ def _is_heading(phrase: str) -> bool:
     return 0 < len(words) <= 10 and all(w[0].isupper() or w.lower() in small for w in words)
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+# Three sentence ends, for three kinds of text (kept apart: each one's boundaries are measured):
+CLAUSE_SENTENCE_END = re.compile(r"(?<=[.:;])\s+(?=[A-Z(\"“])")
+"""Between the sentences of a lead-in (which ends a sentence at a colon or semicolon too)."""
+SPLIT_POINT = re.compile(r"[.!?;:][\"”’)]?\s+|\n[ \t]*\n\s*")
+"""Where a later part of a long clause may start: after any sentence end, or at a blank line."""
+PROSE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
+"""Between the sentences of a model's restatement (plain prose: no clause punctuation)."""
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` moved inwards past surrounding whitespace."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

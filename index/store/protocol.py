@@ -1,6 +1,6 @@
 """The vector store boundary: what the indexer and the retriever need from a store.
 
-The real implementation is Chroma (``licensebot.index.chroma``), embedded or as a server; unit
+The real implementation is Chroma (``licensebot.index.store.chroma``), embedded or as a server; unit
 tests use an in-memory fake with the same protocol. The store is the single source of truth for
 what is indexed (chunk metadata carries each document's content hash), so several processes
 sharing one store agree on the index without any local state.
@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any, Protocol
 
-from licensebot.index.control import Control
-from licensebot.index.embeddings import Vectors
-from licensebot.index.models import Chunk
+from licensebot.index.documents import Chunk
+from licensebot.index.embed import Vectors
+from licensebot.index.store.control import Control
 
 
 class IndexBuild(Protocol):
@@ -29,12 +29,36 @@ class IndexBuild(Protocol):
     def set_state(self, state: dict[str, Any]) -> None: ...
 
 
+class ServingIndex(Protocol):
+    """One published index, fixed when it was resolved: what a question reads from start to end,
+    so that every part of one answer comes from the same index generation."""
+
+    name: str
+
+    def query(
+        self, vector: Vectors, k: int, docs: Collection[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks as (chunk, cosine similarity), best first."""
+        ...
+
+    def chunks(self) -> list[Chunk]: ...
+
+    def count(self) -> int: ...
+
+    def state(self) -> dict[str, Any]: ...
+
+
 class VectorStore(Protocol):
     """The serving index (reads) plus the means to replace it atomically (builds)."""
 
     @property
     def control(self) -> Control:
         """Coordination records beside the index (reindex lock, Slack event claims)."""
+        ...
+
+    def serving(self) -> ServingIndex | None:
+        """The index serving now (None before the first build), read from the active-index
+        pointer: once per question (``search.snapshot``)."""
         ...
 
     def query(

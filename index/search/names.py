@@ -27,8 +27,8 @@ from typing import Literal
 import yaml
 
 from licensebot.errors import SourceError
-from licensebot.index.catalog import Catalog
-from licensebot.index.models import Chunk
+from licensebot.index.documents import Chunk
+from licensebot.index.sources import Catalog
 
 _GENERIC = frozenset(
     "license licence licenses agreement community terms of use the and conditions version v "

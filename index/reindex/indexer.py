@@ -19,11 +19,10 @@ from typing import Any
 import numpy as np
 
 from licensebot.errors import ReindexAborted, ReindexInProgress
-from licensebot.index.chunking import CHUNKER_VERSION, chunk_document
-from licensebot.index.control import ReindexLock
-from licensebot.index.embeddings import Embedder
-from licensebot.index.models import Chunk, Document, IndexReport, SourceFailure
-from licensebot.index.store import IndexBuild, VectorStore
+from licensebot.index.documents import Chunk, Document, IndexReport, SourceFailure
+from licensebot.index.embed import Embedder
+from licensebot.index.store import IndexBuild, ReindexLock, VectorStore
+from licensebot.index.text import CHUNKER_VERSION, chunk_document
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total)"""

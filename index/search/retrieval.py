@@ -1,0 +1,137 @@
+"""Hybrid retrieval: vector search and BM25 fused by reciprocal rank, steered by the license and
+model names found in the question.
+
+A question is answered from one ``Snapshot`` (one index generation, read once) and one ``Query``
+(its names, terms and expansion, computed once): ``snapshot()``, ``query()``, then ``search()``.
+``confident`` tells the answering layer whether anything relevant was found at all, so it can say
+"not found" instead of guessing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from licensebot.index.documents import Chunk, Hit
+from licensebot.index.embed import Embedder, Vectors
+from licensebot.index.search.keyword import BM25Index
+from licensebot.index.search.names import NameIndex, NameMatch, load_aliases
+from licensebot.index.search.query import Query
+from licensebot.index.search.ranking import CANDIDATES, fuse, lists_first, promote, role_weights
+from licensebot.index.search.scope import scope_of
+from licensebot.index.search.snapshot import Derived, Snapshot
+from licensebot.index.search.vocabulary import Vocabulary
+from licensebot.index.sources import installed_licensedb
+from licensebot.index.store import VectorStore
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    top_k: int = 10
+    min_similarity: float = 0.40
+    """Below this cosine similarity, with no document named, nothing counts as relevant."""
+    min_similarity_named: float = 0.20
+    """The bar when the question names a document we hold."""
+    aliases_path: Path | None = None
+    vocabulary_path: Path | None = None
+    licensedb: Path | None = None
+    """The LicenseDB folder whose names the bot recognises (default: the installed one)."""
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    query: Query
+    snapshot: Snapshot
+    hits: tuple[Hit, ...]
+    confident: bool
+    searched_docs: tuple[str, ...] = ()
+    """The documents the search was limited to (empty: everything indexed)."""
+    preferred: frozenset[str] = field(default_factory=frozenset)
+    """Newest versions chosen for a name that matched several versions."""
+    vector: Vectors | None = None
+    """The question's embedding (to compare sentences with, without embedding it again)."""
+    name_words: frozenset[str] = frozenset()
+    """Keyword terms of the license names the question used (they say nothing about which clause)."""
+    about_discussions: bool = False
+    """The question asked what people said, and only discussion excerpts were searched."""
+
+    @property
+    def question(self) -> str:
+        return self.query.text
+
+    @property
+    def named(self) -> NameMatch:
+        return self.query.named
+
+
+class Retriever:
+    """Searches one store; keeps what it derives from the serving index (keyword index, names,
+    per-document chunks) until a reindex publishes a new generation."""
+
+    def __init__(self, embedder: Embedder, store: VectorStore, config: RetrievalConfig | None = None):
+        self.embedder = embedder
+        self.store = store
+        self.config = config or RetrievalConfig()
+        self._aliases = load_aliases(self.config.aliases_path)
+        self._licensedb = self.config.licensedb if self.config.licensedb else installed_licensedb()
+        self.vocabulary = Vocabulary.load(self.config.vocabulary_path)
+        self._lock = threading.Lock()
+        self._derived: Derived | None = None
+
+    def snapshot(self) -> Snapshot:
+        """The serving index as of now: one read of the active-index pointer; the keyword index
+        and names are rebuilt only when the generation changed."""
+        serving = self.store.serving()
+        state = serving.state() if serving is not None else {}
+        generation = state.get("generation")
+        with self._lock:
+            derived = self._derived
+            if derived is None or derived.generation != generation or not len(derived.keyword):
+                derived = self._derive(generation, serving.chunks() if serving is not None else [])
+                self._derived = derived
+        return Snapshot(derived, serving, state, self.store.describe())
+
+    def _derive(self, generation: object, chunks: list[Chunk]) -> Derived:
+        by_doc: dict[str, list[Chunk]] = {}
+        for c in sorted(chunks, key=lambda c: (c.doc, c.start, c.end)):
+            by_doc.setdefault(c.doc, []).append(c)
+        return Derived(
+            generation=generation,
+            keyword=BM25Index(chunks),
+            names=NameIndex.from_chunks(chunks, self._aliases, licensedb=self._licensedb),
+            by_doc={doc: tuple(cs) for doc, cs in by_doc.items()},
+            kinds={c.doc: c.kind for c in chunks},
+        )
+
+    def query(self, question: str, snapshot: Snapshot, *, context: Sequence[str] = ()) -> Query:
+        return Query.of(question, snapshot, self.vocabulary, context=context)
+
+    def search(self, question: str | Query, snapshot: Snapshot | None = None, k: int | None = None) -> Retrieval:
+        snapshot = snapshot or self.snapshot()
+        query = question if isinstance(question, Query) else self.query(question, snapshot)
+        k = k or self.config.top_k
+        scope = scope_of(query, snapshot)
+        docs = set(scope.docs) if scope.docs is not None else None
+        vector = self.embedder.embed([query.text])[0]
+        by_vector = snapshot.query(vector, CANDIDATES, docs)
+        name_words = query.name_words if docs is not None else frozenset()
+        by_keyword = snapshot.keyword.search(query.tokens, CANDIDATES, docs, ignore=name_words,
+                                             extra=query.expansion)
+        hits = fuse(by_vector, by_keyword, boost=scope.boost, weights=role_weights(query.text))
+        hits = lists_first(promote(snapshot.keyword, hits, query.tokens, docs, name_words, query.quoted), k)[:k]
+        best = max((h.similarity for h in hits), default=0.0)
+        bar = self.config.min_similarity_named if query.named.docs else self.config.min_similarity
+        confident = bool(hits) and best >= bar and bool(query.tokens)
+        return Retrieval(
+            query=query,
+            snapshot=snapshot,
+            hits=tuple(hits),
+            confident=confident,
+            searched_docs=tuple(sorted(docs)) if docs else (),
+            preferred=scope.preferred,
+            about_discussions=scope.about_discussions,
+            vector=vector,
+            name_words=name_words,
+        )

@@ -1,0 +1,59 @@
+"""Which documents a question is searched in, from the names it uses.
+
+- A question that names documents ("Llama 3.1", "MNPL", "Codestral") searches only those; with
+  several versions and none named, the newest.
+- A question about what people said ("forum thread", "article") searches the discussions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from licensebot.index.search.names import asks_about_discussions
+from licensebot.index.search.query import Query
+from licensebot.index.search.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class Scope:
+    docs: frozenset[str] | None
+    """The documents searched (None: everything indexed)."""
+    boost: frozenset[str] = field(default_factory=frozenset)
+    """Documents whose chunks get a small fusion boost."""
+    preferred: frozenset[str] = field(default_factory=frozenset)
+    """Newest versions chosen for a name that matched several versions."""
+    about_discussions: bool = False
+
+
+def scope_of(query: Query, snapshot: Snapshot) -> Scope:
+    named = query.named
+    kinds = snapshot.documents
+    discussions = {d for d, kind in kinds.items() if kind == "discussion"}
+    scope: set[str] | None = None
+    names_a_license = any(kinds.get(d) == "license" for d in named.docs)
+    about_discussions = asks_about_discussions(query.text, names_a_license=names_a_license) and bool(discussions)
+    if about_discussions:
+        scope = discussions
+        boost_docs = set(named.docs) & discussions
+    else:
+        boost_docs = set()
+        if named.docs:
+            scope = set(named.docs)
+    if scope is not None and not boost_docs:
+        # "MIT" names mit; mit-1995 and vince are other texts that LicenseDB also calls MIT.
+        for variants in named.exact().values():
+            scope -= variants
+    preferred = frozenset(named.newest_unversioned()) if scope is not None else frozenset()
+    if preferred and scope is not None and not boost_docs:
+        # A name without a version ("ChatGPT", "Gemma") is answered from the newest version of
+        # each license it names, as the answer then says; older versions are not searched.
+        older = {d for m in named.mentions for d in m.docs if d in named.indexed} & scope
+        older -= {d for m in named.mentions if len([x for x in m.docs if x in named.indexed]) == 1 for d in m.docs}
+        scope -= older - preferred
+    boost = boost_docs | set(preferred) | (set(named.subject) & scope if scope is not None else set())
+    return Scope(
+        docs=frozenset(scope) if scope is not None else None,
+        boost=frozenset(boost),
+        preferred=preferred,
+        about_discussions=about_discussions,
+    )

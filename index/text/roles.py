@@ -1,0 +1,50 @@
+"""Chunking, phase 6: the role of each unit: operative clause, preamble, definition or appendix
+(how to apply the license, form blanks), which ranking weighs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from licensebot.index.text.markers import Unit
+
+_PREAMBLE = re.compile(r"\bpreamble\b|\brecitals?\b|\bintroduction\b", re.IGNORECASE)
+_APPENDIX = re.compile(r"\bhow to apply\b|\blicense notice\b", re.IGNORECASE)
+"""Instructions for applying the license to your own work, and notice templates: not terms. (Not
+"everything after END OF TERMS AND CONDITIONS": RAIL licenses attach their use restrictions there.)"""
+
+
+_FORM_FIELD = re.compile(r"[^\[\]\n]{1,40}:\s*\[[^\]\n]{1,80}\]")
+"""A blank to fill in ("Software: [name software]", "Licensor: [ABC company]"): a form, not a term."""
+
+
+def assign_roles(body: str, units: list[Unit]) -> list[str]:
+    """The part of the document each unit is. Before the first numbered section of a numbered text
+    (Creative Commons' "Using Creative Commons Public Licenses", GPL's preamble) is preamble: it
+    explains the terms but is not one of them."""
+    first_numbered = next((u.start for u in units if u.section_id), None)
+    if first_numbered is not None and first_numbered > len(body) / 2:
+        # Most of the text comes before the numbering: that text is the terms, and the numbered
+        # part an appendix (the Business Source License's Terms, then four numbered covenants).
+        first_numbered = None
+    roles = []
+    for unit in units:
+        # "Preamble" is also the label given to text before a document's first section; without
+        # numbered sections after it (the Commons Clause: its one condition, then "Software: ..."
+        # fields) that text is the terms themselves, so only the numbering test below applies.
+        auto = unit.label == "Preamble" and not unit.heading and not unit.section_id
+        names = f"{'' if auto else unit.label} {unit.heading}"
+        if unit.definition or "definition of" in unit.label:
+            roles.append("definition")
+        elif (
+            _APPENDIX.search(unit.label) or _APPENDIX.search(unit.heading)
+            or _FORM_FIELD.fullmatch(body[unit.start : unit.end].strip())
+        ):
+            roles.append("appendix")
+        elif _PREAMBLE.search(names) or (
+            first_numbered is not None and unit.start < first_numbered
+        ):
+            roles.append("preamble")
+        else:
+            roles.append("clause")
+    return roles
