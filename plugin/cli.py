@@ -70,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)")
 
+    p = sub.add_parser("eval-names", help="measure how names in questions resolve (tests/data/names.jsonl)")
+    p.add_argument("--names", type=Path, required=True, help="JSONL file of names with the license each means")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
     p = sub.add_parser("eval", help="measure retrieval and answer quality on a JSONL question set")
     p.add_argument("--questions", type=Path, required=True, metavar="FILE")
     p.add_argument("--json", action="store_true", help="end with one JSON object of the metrics")
@@ -192,6 +196,24 @@ def cmd_eval(args: argparse.Namespace, rt: Runtime) -> int:
     return 0
 
 
+def cmd_eval_names(args: argparse.Namespace, rt: Runtime) -> int:
+    """Each name of the set asked about, against the names of the index as it is."""
+    from licensebot.devtools.names_eval import load_names, score
+    from licensebot.index.sources.models import load_models
+
+    items = load_names(args.names)
+    snapshot = _service(rt, model=False).retriever.snapshot()
+    result = score(snapshot.names, items, load_models(rt.settings.models_path))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for f in result["failures"]:
+            print(f"{f['outcome']:<14} {f['kind']:<8} {f['text']!r} expected {f['expected']}, searched {f['searched']}")
+        print(f"{result['n']} names: right {result['right']}, wrong license {result['wrong_license']}, "
+              f"missed {result['missed']}")
+    return 0 if result["wrong_license"] == 0 else 1
+
+
 def cmd_bench(args: argparse.Namespace, rt: Runtime) -> int:
     from licensebot.devtools.bench import run, scaling
 
@@ -246,7 +268,7 @@ def cmd_serve(args: argparse.Namespace, rt: Runtime) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Runtime], int]] = {
     "index": cmd_index, "ask": cmd_ask, "lookup": cmd_lookup, "sources": cmd_sources, "eval": cmd_eval,
-    "serve": cmd_serve, "bench": cmd_bench, "doctor": cmd_doctor, "soak": cmd_soak,
+    "eval-names": cmd_eval_names, "serve": cmd_serve, "bench": cmd_bench, "doctor": cmd_doctor, "soak": cmd_soak,
 }
 
 

@@ -86,7 +86,8 @@ class Runtime:
 
     def service(self, embedder: Embedder, store: VectorStore, generator: Generator | None) -> AnswerService:
         s = self.settings
-        config = RetrievalConfig(top_k=s.top_k, min_similarity=s.min_similarity, aliases_path=s.aliases_path)
+        config = RetrievalConfig(top_k=s.top_k, min_similarity=s.min_similarity, aliases_path=s.aliases_path,
+                                 models_path=s.models_path)
         retriever = Retriever(embedder, store, config)
         return AnswerService(retriever, generator, embedder=embedder, max_quotes=s.max_quotes,
                              max_question_chars=s.max_question_chars)

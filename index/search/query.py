@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from licensebot.index.search.keyword import normalize_quote, tokenize
-from licensebot.index.search.names import NameMatch
+from licensebot.index.search.match import NameMatch
 from licensebot.index.search.snapshot import Snapshot
 from licensebot.index.search.vocabulary import Vocabulary
 

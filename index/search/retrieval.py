@@ -16,14 +16,17 @@ from pathlib import Path
 
 from licensebot.index.documents import Chunk, Hit
 from licensebot.index.embed import Embedder, Vectors
+from licensebot.index.search.aliases import load_aliases
 from licensebot.index.search.keyword import BM25Index
-from licensebot.index.search.names import NameIndex, NameMatch, load_aliases
+from licensebot.index.search.match import NameMatch
+from licensebot.index.search.names import NameIndex
 from licensebot.index.search.query import Query
 from licensebot.index.search.ranking import CANDIDATES, fuse, lists_first, promote, role_weights
 from licensebot.index.search.scope import scope_of
 from licensebot.index.search.snapshot import Derived, Snapshot
 from licensebot.index.search.vocabulary import Vocabulary
 from licensebot.index.sources import installed_licensedb
+from licensebot.index.sources.models import load_models
 from licensebot.index.store import VectorStore
 
 
@@ -35,6 +38,7 @@ class RetrievalConfig:
     min_similarity_named: float = 0.20
     """The bar when the question names a document we hold."""
     aliases_path: Path | None = None
+    models_path: Path | None = None
     vocabulary_path: Path | None = None
     licensedb: Path | None = None
     """The LicenseDB folder whose names the bot recognises (default: the installed one)."""
@@ -75,6 +79,7 @@ class Retriever:
         self.store = store
         self.config = config or RetrievalConfig()
         self._aliases = load_aliases(self.config.aliases_path)
+        self._models = load_models(self.config.models_path)
         self._licensedb = self.config.licensedb if self.config.licensedb else installed_licensedb()
         self.vocabulary = Vocabulary.load(self.config.vocabulary_path)
         self._lock = threading.Lock()
@@ -100,7 +105,7 @@ class Retriever:
         return Derived(
             generation=generation,
             keyword=BM25Index(chunks),
-            names=NameIndex.from_chunks(chunks, self._aliases, licensedb=self._licensedb),
+            names=NameIndex.from_chunks(chunks, self._aliases, licensedb=self._licensedb, models=self._models),
             by_doc={doc: tuple(cs) for doc, cs in by_doc.items()},
             kinds={c.doc: c.kind for c in chunks},
         )

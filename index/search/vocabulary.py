@@ -8,13 +8,11 @@ code", though no word of the question is in it. The mapping is a reviewable data
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
-
-import yaml
 
 from licensebot.errors import SourceError
 from licensebot.index.search.keyword import tokenize
+from licensebot.index.sources.datafiles import read_yaml
 
 EXPANSION_WEIGHT = 0.5
 """A word added by the vocabulary counts half as much as a word the question used."""
@@ -31,14 +29,7 @@ class Vocabulary:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Vocabulary:
-        try:
-            if path is None:
-                text = resources.files("licensebot.index").joinpath("data/vocabulary.yaml").read_text("utf-8")
-            else:
-                text = path.read_text("utf-8")
-            data = yaml.safe_load(text) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise SourceError(f"cannot read the vocabulary file {path or 'vocabulary.yaml'}: {exc}") from exc
+        data = read_yaml("vocabulary.yaml", path) or {}
         if not isinstance(data, dict):
             raise SourceError(f"the vocabulary file {path or 'vocabulary.yaml'} must map words to lists of words")
         return cls({str(k): [str(w) for w in (v if isinstance(v, list) else [v])] for k, v in data.items()})

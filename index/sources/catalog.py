@@ -17,6 +17,7 @@ from pathlib import Path
 from licensebot.index.documents import Document
 
 _FIELD = re.compile(r"^([a-z_]+):\s*(.*)$")
+_MODEL_PAGE = re.compile(r"^https?://huggingface\.co/(?!datasets/|spaces/)[\w.-]+/[\w.-]+")
 _ITEM = re.compile(r"^\s+-\s+(.*)$")
 
 
@@ -29,6 +30,9 @@ class Entry:
     """The SPDX id and the other SPDX keys ScanCode lists (LicenseRef-... ids left out)."""
     replaced_by: tuple[str, ...] = ()
     """For a deprecated key, the keys that replace it."""
+    model_urls: tuple[str, ...] = ()
+    """Model hub pages the LicenseDB gives for this license (its homepage or other URLs): each
+    names a model the license covers ("huggingface.co/stabilityai/stablelm-2-12b-chat")."""
 
     def describe(self) -> str:
         """"VIM License (vim)"."""
@@ -96,6 +100,8 @@ def licensedb_entries(folder: Path) -> tuple[Entry, ...]:
             short_name=_text(f.get("short_name")),
             spdx=spdx,
             replaced_by=_items(f.get("replaced_by")) if _text(f.get("is_deprecated")) == "yes" else (),
+            model_urls=tuple(u for u in (_text(f.get("homepage_url")), *_items(f.get("other_urls")))
+                             if _MODEL_PAGE.match(u)),
         ))
     return tuple(out)
 
@@ -124,7 +130,8 @@ class Catalog:
                 entries.append(Entry(key=key, name=title, short_name=short, spdx=spdx))
             elif title and title != base.name:
                 entries.append(Entry(key=key, name=title, short_name=base.short_name or short,
-                                     spdx=base.spdx or spdx, replaced_by=base.replaced_by))
+                                     spdx=base.spdx or spdx, replaced_by=base.replaced_by,
+                                     model_urls=base.model_urls))
         return cls(entries, known)
 
     def __contains__(self, key: object) -> bool:

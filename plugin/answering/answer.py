@@ -143,9 +143,45 @@ class NotIndexed:
     name: str
     """As the question or the catalog names it: "VIM License (vim)", "Llama 5"."""
     reason: str
-    """"not indexed", "version not indexed", "unknown license" or "unknown model"."""
+    """"not indexed", "version not indexed", "unknown license", "unknown model", or for a model
+    whose license has no text anywhere the bot reads, "license text missing"."""
     indexed_versions: tuple[str, ...] = ()
     """For a version that is not indexed: the versions of that license that are."""
+    model: str = ""
+    """The model or product the question named, when ``name`` is the license that covers it."""
+    source: str = ""
+    """Where the model's license is stated."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the question named and the license its answer comes from (shown first)."""
+
+    name: str
+    """As the question or the models file writes it: "Kimi K2", "AGPL-3.0"."""
+    kind: str
+    """"license", "model" or "product"."""
+    license: str
+    """The document key of the license the answer quotes ("" when it has none)."""
+    source: str
+    """Where the claim can be checked: the model's license page, or the license's own URL."""
+    license_title: str = ""
+    also: tuple[str, ...] = ()
+    """Titles of other terms offered or applying alongside (dual licensing, a use policy)."""
+    period: str = ""
+    """For a product whose license changed: the versions or dates this license covers."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "license": self.license, "source": self.source,
+                "license_title": self.license_title, "also": list(self.also), "period": self.period}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A license the question might mean, offered back when it names none."""
+
+    key: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -167,6 +203,9 @@ class Answer:
     paraphrase: str = ""
     """The model's restatement of the lead, only when it passed the faithfulness check."""
     not_indexed: tuple[NotIndexed, ...] = ()
+    subject: Subject | None = None
+    choices: tuple[Choice, ...] = ()
+    """When the question names no license and several fit: the ones to choose from."""
 
     @property
     def rule(self) -> str:
@@ -188,6 +227,8 @@ class Answer:
                 for h in self.hits
             ],
             "not_indexed": [asdict(n) for n in self.not_indexed],
+            "subject": self.subject.to_json() if self.subject else None,
+            "choices": [asdict(c) for c in self.choices],
             "notes": list(self.notes),
             "notice": self.notice,
             "summary_available": self.summary_available,

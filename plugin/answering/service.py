@@ -16,17 +16,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from licensebot import prompts
+from licensebot.answering import subjects
 from licensebot.answering.answer import Answer, Lead, NotIndexed, Quote
 from licensebot.answering.faithfulness import tidy, unfaithful
 from licensebot.answering.lead import choose_lead
 from licensebot.answering.lookup import Lookup, lookup
 from licensebot.answering.question import clean_question, tries_to_change_rules
 from licensebot.answering.quotes import select_quotes
+from licensebot.answering.subjects import how_to_add
 from licensebot.errors import ModelError
 from licensebot.index.embed import Embedder
-from licensebot.index.search import Retrieval, Retriever, Snapshot
+from licensebot.index.search import Retrieval, Retriever
 from licensebot.index.store import Inventory
 from licensebot.llm.generate import Generator
 
@@ -64,7 +67,7 @@ class AnswerService:
         snapshot = self.retriever.snapshot()
         query = self.retriever.query(question, snapshot, context=context)
         retrieval = self.retriever.search(query, snapshot)
-        not_indexed = self._not_indexed(retrieval)
+        not_indexed = subjects.not_indexed(retrieval)
         if tries_to_change_rules(question):
             return self._not_found(question, retrieval, started)
         if not_indexed and not retrieval.named.docs and not retrieval.about_discussions:
@@ -73,15 +76,22 @@ class AnswerService:
             return self._not_held(question, retrieval, not_indexed, started)
         if not retrieval.confident:
             return self._not_found(question, retrieval, started, not_indexed)
+        options = subjects.choices(question, retrieval)
+        if options:
+            return replace(self._abstain(question, subjects.choice_lines(options), retrieval, started, not_indexed),
+                           choices=options)
         quotes = select_quotes(retrieval, self.max_quotes, snapshot.doc_chunks)
         lead = choose_lead(
             quotes[:LEAD_FROM], query, question_vector=retrieval.vector, embedder=self.embedder,
             idf=snapshot.keyword.idf, ignore=retrieval.name_words,
         )
         paraphrase, available = self._paraphrase(question, lead)
+        subject = subjects.subject_of(retrieval)
+        first = subjects.subject_line(subject) + "\n" if subject is not None and subject.kind != "license" else ""
         return Answer(
             question=question,
-            answer=self._lead_text(lead, paraphrase),
+            answer=first + self._lead_text(lead, paraphrase),
+            subject=subject,
             abstained=False,
             quotes=tuple(quotes),
             hits=retrieval.hits,
@@ -114,39 +124,10 @@ class AnswerService:
         text = f"{where}{kind}: “{words}”"
         return f"{text}\nIn plain words: {paraphrase}" if paraphrase else text
 
-    @staticmethod
-    def _not_indexed(retrieval: Retrieval) -> list[NotIndexed]:
-        catalog = retrieval.snapshot.catalog
-        out: list[NotIndexed] = []
-        for mention in retrieval.named.missing:
-            names = ", ".join(catalog.describe(d) for d in mention.docs)
-            out.append(NotIndexed(names, "not indexed"))
-        for unknown in retrieval.named.unknown:
-            if unknown.kind == "version":
-                versions = tuple(catalog.describe(d) for d in unknown.family if d in retrieval.named.indexed)
-                out.append(NotIndexed(unknown.phrase, "version not indexed", versions))
-            else:
-                out.append(NotIndexed(unknown.phrase, f"unknown {unknown.kind}"))
-        return out
-
-    @staticmethod
-    def _how_to_add(item: NotIndexed, snapshot: Snapshot) -> str:
-        if item.reason == "version not indexed":
-            return prompts.render("not_indexed_version", name=item.name,
-                                  versions=", ".join(item.indexed_versions) or "none")
-        if item.reason == "unknown license":
-            return prompts.render("not_indexed_unknown_license", name=item.name)
-        if item.reason == "unknown model":
-            return prompts.render("not_indexed_unknown_model", name=item.name)
-        key = item.name.rsplit("(", 1)[-1].rstrip(")") if item.name.endswith(")") else item.name
-        in_licensedb = snapshot.catalog.get(key) is not None and snapshot.in_licensedb(key)
-        return prompts.render("not_indexed_licensedb" if in_licensedb else "not_indexed_folder", name=item.name,
-                              key=key)
-
     def _not_held(
         self, question: str, retrieval: Retrieval, items: list[NotIndexed], started: float
     ) -> Answer:
-        lines = [prompts.load("not_indexed"), *(f"• {self._how_to_add(i, retrieval.snapshot)}" for i in items)]
+        lines = [prompts.load("not_indexed"), *(f"• {how_to_add(i, retrieval.snapshot)}" for i in items)]
         return self._abstain(question, "\n".join(lines), retrieval, started, items)
 
     def _not_found(
@@ -177,6 +158,10 @@ class AnswerService:
         notes = []
         if not_indexed:
             notes.append(prompts.render("missing_note", names="; ".join(i.name for i in not_indexed)))
+        for mention in retrieval.named.mentions:
+            if mention.model is not None and len(mention.periods) > 1:
+                notes.append(prompts.render("other_periods", name=mention.model.name,
+                                            periods="; ".join(subjects.other_periods(mention, retrieval.snapshot))))
         for q in quotes:
             if q.doc in retrieval.preferred:
                 notes.append(f"No version was named, so the newest indexed version is quoted: {q.title}.")
