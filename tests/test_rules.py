@@ -36,7 +36,8 @@ def _clause(key: str, needle: str) -> tuple[str, str]:
         ("gemma-tou-2025-03-24", '"Model Derivatives" means', "definition"),
         # A denial of rights is not a permission, although it says "grants".
         ("gemma-tou-2025-03-24", "Nothing in this Agreement grants you any rights to use Google", "prohibition"),
-        ("gemma-tou-2025-03-24", "You may reproduce or Distribute copies of Gemma", "condition"),
+        # A grant whose conditions are listed after it: the main verb grants (tests/data/rule_sentences.jsonl).
+        ("gemma-tou-2025-03-24", "You may reproduce or Distribute copies of Gemma", "permission"),
         ("mistral-ai-non-production-license", "You shall not supply the Mistral Models", "prohibition"),
         ("mistral-ai-non-production-license", "You must retain in all copies of the Mistral Models", "obligation"),
         ("mistral-ai-non-production-license", "Mistral AI hereby grants You a non-exclusive", "permission"),
@@ -66,7 +67,10 @@ def test_a_sub_item_without_a_rule_word_takes_its_lead_ins_kind() -> None:
 def test_a_boilerplate_subject_to_is_not_a_condition() -> None:
     grant = "Subject to the terms and conditions of this License, each Contributor hereby grants to You a license."
     assert classify(grant) == "permission"
-    assert classify("You may use it, provided that you keep this notice.") == "condition"
+    # A proviso qualifies the grant; a leading case or "only if" / "so long as" makes it a condition.
+    assert classify("You may use it, provided that you keep this notice.") == "permission"
+    assert classify("If you distribute it, you may use it.") == "condition"
+    assert classify("You may use it only if you keep this notice.") == "condition"
 
 
 def test_a_sentence_no_pattern_fits_stays_unlabelled() -> None:
