@@ -20,6 +20,8 @@ from licensebot.index.search import Mention, NameMatch, Retriever, Snapshot
 
 TOPIC_K = 20
 """Clauses searched per license and query; a license is "silent" on a topic when none is about it."""
+LEAD_TRIES = 3
+"""Hits tried in turn when the lead sentence of the best one is a definition."""
 _SKIP_ROLES = frozenset({"appendix", "definition"})
 """How-to-apply appendices and definitions say what words mean, not what the license requires."""
 
@@ -49,13 +51,16 @@ class Finder:
             and topic.about(f"{h.chunk.context} {h.chunk.text}")
             and not any(a.doc == doc and a.start < h.chunk.end and h.chunk.start < a.end for a in avoid)
         )
-        if not hits:
-            return None
-        quotes = select_quotes(replace(retrieval, hits=hits[:1]), 1, self.snapshot.doc_chunks)
-        return choose_lead(
-            quotes[:1], query, question_vector=retrieval.vector, embedder=self.embedder,
-            idf=self.snapshot.keyword.idf, ignore=retrieval.name_words,
-        )
+        for hit in hits[:LEAD_TRIES]:
+            quotes = select_quotes(replace(retrieval, hits=(hit,)), 1, self.snapshot.doc_chunks)
+            lead = choose_lead(
+                quotes[:1], query, question_vector=retrieval.vector, embedder=self.embedder,
+                idf=self.snapshot.keyword.idf, ignore=retrieval.name_words,
+            )
+            # A definition inside an operative clause says what a word means, not what is required.
+            if lead.rule != "definition":
+                return lead
+        return None
 
     def topic(self, doc: str, topic: Topic) -> tuple[Lead, ...]:
         """One clause per query of ``topic`` (distinct clauses, in query order)."""

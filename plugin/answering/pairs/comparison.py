@@ -19,7 +19,8 @@ def compare(finder: Finder, first: Side, second: Side, topics: tuple[Topic, ...]
         a = _best(finder, first, topic)
         b = _best(finder, second, topic)
         segments = _revised(finder, a, b) if versions and a is not None and b is not None else ()
-        rows.append(TopicRow(topic.key, topic.label, a, b, segments))
+        rows.append(TopicRow(topic.key, topic.label, a, b, segments, (first.title, second.title),
+                             (first.doc, second.doc)))
     return tuple(rows)
 
 

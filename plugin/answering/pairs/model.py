@@ -77,10 +77,14 @@ class TopicRow:
     second: Lead | None
     segments: tuple[Segment, ...] = ()
     """For two versions of one license whose clauses align: their word diff."""
+    titles: tuple[str, str] = ("", "")
+    """The two licenses' titles (to say which one does not address the topic)."""
+    docs: tuple[str, str] = ("", "")
+    """The two licenses' documents."""
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "topic": self.topic, "label": self.label,
+            "topic": self.topic, "label": self.label, "titles": list(self.titles), "docs": list(self.docs),
             "first": self.first.to_json() if self.first else None,
             "second": self.second.to_json() if self.second else None,
             "diff": [asdict(s) for s in self.segments],

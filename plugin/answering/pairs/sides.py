@@ -77,12 +77,29 @@ def side_of(mention: Mention, snapshot: Snapshot, matrix: Matrix) -> Side | None
 def named_sides(question: str, snapshot: Snapshot, matrix: Matrix) -> list[tuple[int, Side]]:
     """The distinct licenses the question names, with the token where each is named, in order."""
     words = _TOKEN.findall(question.lower())
+    found: list[tuple[int, Mention]] = [
+        (_position(words, m.phrase.split()), m) for m in snapshot.names.find(question).mentions
+    ]
+    taken = {i + k for i, m in found if i >= 0 for k in range(len(m.phrase.split()))}
+    # An SPDX id of the matrix, or an indexed document's key, names its license even where the
+    # name search reads it as an ordinary word ("zlib" without "license" next to it).
+    for size in range(5, 0, -1):
+        for i in range(len(words) - size + 1):
+            span = set(range(i, i + size))
+            phrase = " ".join(words[i : i + size])
+            key = _slug(phrase)
+            if span & taken or not (matrix.find(phrase) or key in snapshot.documents):
+                continue
+            spdx = matrix.find(phrase)
+            keys = [k for k, e in snapshot.catalog.entries.items() if spdx in e.spdx] if spdx else [key]
+            found.append((i, Mention(phrase, tuple(keys))))
+            taken |= span
     out: list[tuple[int, Side]] = []
-    for mention in snapshot.names.find(question).mentions:
+    for pos, mention in sorted(found, key=lambda f: f[0]):
         side = side_of(mention, snapshot, matrix)
         if side is None or any((s.doc, s.spdx) == (side.doc, side.spdx) for _, s in out):
             continue
-        out.append((_position(words, mention.phrase.split()), side))
+        out.append((pos, side))
     return out
 
 
