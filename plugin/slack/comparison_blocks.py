@@ -50,16 +50,22 @@ def _label(lead: Lead) -> str:
 
 
 def _clause(lead: Lead, share: int) -> list[dict[str, Any]]:
-    """A clause's label and its words (lead-in first), cut to ``share`` characters at a word."""
-    words = f"{lead.context}\n{lead.text}" if lead.context else lead.text
+    """A clause's label and its words (its lead-in, then the clause, each an exact span), cut to
+    ``share`` characters at a word."""
     out: list[dict[str, Any]] = [{"type": "rich_text_section", "elements": [_text(_label(lead), bold=True)]}]
-    cut = ""
-    if len(words) > share:
-        words = words[: max(words.rfind(" ", 0, share), share // 2)]
-        cut = prompts.message("pair_cut", doc=lead.doc, section=lead.section.split(" ")[0].lstrip("§") or "")
-    out += [{"type": "rich_text_quote", "elements": [_text(p)]} for p in pieces(words, PIECE)]
+    left, cut = share, False
+    for part in (lead.context, lead.text):
+        if not part or left <= 0:
+            cut = cut or bool(part)
+            continue
+        if len(part) > left:
+            part, cut = part[: max(part.rfind(" ", 0, left), left // 2)], True
+        left -= len(part)
+        out += [{"type": "rich_text_quote", "elements": [_text(p)]} for p in pieces(part, PIECE)]
     if cut:
-        out.append({"type": "rich_text_section", "elements": [_text(cut, italic=True)]})
+        section_id = lead.section.split(" ")[0].lstrip("§")
+        out.append({"type": "rich_text_section", "elements": [
+            _text(prompts.message("pair_cut", doc=lead.doc, section=section_id), italic=True)]})
     return out
 
 
