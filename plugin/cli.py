@@ -205,19 +205,24 @@ def cmd_eval(args: argparse.Namespace, rt: Runtime) -> int:
             print(render.eval_row(row))
 
     metrics = evaluate(service, items, bodies, on_item=show)
+    _print_metrics(metrics, as_json=args.json)
+    return 0
+
+
+def _print_metrics(metrics: dict[str, Any], *, as_json: bool) -> None:
+    """Per-item rows then the summary as JSON lines, or the summary as aligned text."""
     summary = {k: v for k, v in metrics.items() if k != "items"}
-    if args.json:
+    if as_json:
         for row in metrics["items"]:
             print(json.dumps(row))
         print(json.dumps(summary))
     else:
         for key, value in summary.items():
             print(f"{key:>22}: {value}")
-    return 0
 
 
 def cmd_eval_pairs(args: argparse.Namespace, rt: Runtime) -> int:
-    from licensebot.devtools.pairs_eval import evaluate_pairs, load_pair_items
+    from licensebot.devtools.pairs_eval import evaluate_pairs, load_pair_items, passed
 
     items = load_pair_items(args.questions)
     store = rt.store()
@@ -226,17 +231,8 @@ def cmd_eval_pairs(args: argparse.Namespace, rt: Runtime) -> int:
     bodies = {d.key: d.body for d in rt.documents(rt.sources().resolve(store.state())).documents}
     service = rt.service(rt.embedder(serving=False), store, None)
     metrics = evaluate_pairs(service, items, bodies, on_item=None if args.json else lambda r: print(json.dumps(r)))
-    summary = {k: v for k, v in metrics.items() if k != "items"}
-    if args.json:
-        for row in metrics["items"]:
-            print(json.dumps(row))
-        print(json.dumps(summary))
-    else:
-        for key, value in summary.items():
-            print(f"{key:>22}: {value}")
-    failed = [r["id"] for r in metrics["items"] if not all(v for k, v in r.items() if k.endswith("_ok") or
-                                                             k in ("exact", "both_quoted"))]
-    return 1 if failed else 0
+    _print_metrics(metrics, as_json=args.json)
+    return 0 if all(passed(r) for r in metrics["items"]) else 1
 
 
 def cmd_bench(args: argparse.Namespace, rt: Runtime) -> int:

@@ -87,6 +87,11 @@ def check(item: Mapping[str, Any], answer: Answer, bodies: Mapping[str, str]) ->
     return row
 
 
+def passed(row: Mapping[str, Any]) -> bool:
+    """Every check of one item held."""
+    return all(v for k, v in row.items() if k.endswith("_ok") or k in ("exact", "both_quoted"))
+
+
 def _share(rows: list[dict[str, Any]], key: str) -> float | None:
     values = [bool(r[key]) for r in rows if key in r]
     return round(sum(values) / len(values), 3) if values else None
