@@ -27,6 +27,7 @@ from licensebot.answering.pairs.versions import diff_versions
 from licensebot.answering.question import tries_to_change_rules
 from licensebot.index.embed import Embedder
 from licensebot.index.search import Retriever, Snapshot
+from licensebot.index.search.names import asks_about_discussions
 
 _DIFF = re.compile(
     r"\bwhat(?:'s|’s|\s+has|\s+have|\s+was|\s+were)?\s+changed?\b|\bchange[sd]?\s+(?:between|from)\b|\bdiff\b"
@@ -47,6 +48,10 @@ _COMPATIBLE = re.compile(
     r"\b(?:code|librar\w*|dependenc\w*|components?|modules?|packages?|snippets?)\b",
     re.IGNORECASE,
 )
+
+
+MAX_CLAUSES = 3
+"""Deciding clauses quoted per license (the topic's queries in order, the first ones kept)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,8 @@ def answer_pair(
     retriever: Retriever, question: str, snapshot: Snapshot, *, embedder: Embedder | None
 ) -> Answer | None:
     """The answer to a question about two licenses, or None (then it is answered as usual)."""
-    if tries_to_change_rules(question):
+    if tries_to_change_rules(question) or asks_about_discussions(question):
+        # What people said about a combination is in the discussions, not in a matrix.
         return None
     started = time.perf_counter()
     matrix = load_matrix()
@@ -82,8 +88,9 @@ def answer_pair(
         return None
     (i, a), (j, b) = named
     kind = intent(question, a, b)
-    if kind is None or (kind != "compatibility" and not (a.doc and b.doc)):
-        # A comparison needs both texts; the usual path says which one is not indexed.
+    if kind is None or not (a.doc and b.doc):
+        # Both texts are needed (a verdict is shown with the clauses that decide it); the usual
+        # path says which license is not indexed and how to add it.
         return None
     finder = Finder(retriever, snapshot, embedder)
     topics = load_topics()
@@ -149,7 +156,7 @@ def _compatibility(
     reverse = matrix.verdict(inbound.spdx, outbound.spdx) if covered else None
     # Uncovered pairs: what each license says about passing it on is all there is to go by.
     topic = topics.compatibility if verdict is not None else (topics.get("redistribution") or topics.compatibility)
-    clauses = tuple(c for side in (inbound, outbound) if side.doc for c in finder.topic(side.doc, topic))
+    clauses = tuple(c for side in (inbound, outbound) for c in finder.topic(side.doc, topic)[:MAX_CLAUSES])
     found = Compatibility(inbound, outbound, verdict, SOURCE, matrix.date, reverse, clauses)
     lines = [prompts.render("pair_direction", inbound=inbound.name, outbound=outbound.name)]
     if verdict is None:
