@@ -24,5 +24,8 @@ def pair_response(deps: SlackDeps, sub: str, rest: str) -> dict[str, Any]:
         text = prompts.message("pair_not_indexed", names=escape(", ".join(found.missing)))
     else:
         topics = ", ".join(t.key.replace("_", " ") for t in load_topics().compare)
-        text = prompts.message("compare_usage" if kind == "compare" else "diff_usage", topics=topics)
+        if kind == "diff":
+            text = prompts.message("diff_usage", topics=topics)
+        else:
+            text = prompts.message("compare_usage", topics=topics)
     return {"text": text, "blocks": text_blocks(text)}
