@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="+", help="a license (key or name) and optionally a section; no section: list them")
     p.add_argument("--json", action="store_true")
 
+    for name, what in (("compare", "two licenses' clauses side by side, topic by topic"),
+                       ("diff", "what changed between two versions of a license, word by word")):
+        p = sub.add_parser(name, help=f"{what}, e.g. `licensebot {name} llama-3 llama-3.1 outputs`")
+        p.add_argument("terms", nargs="+", help="two licenses (keys or names), then optionally a topic")
+        p.add_argument("--json", action="store_true", help="print the answer structure as one JSON object")
+
     p = sub.add_parser("sources", help="what is indexed: documents, chunks, last index time")
     p.add_argument("--json", action="store_true")
 
@@ -78,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=Path, required=True, metavar="FILE")
     p.add_argument("--json", action="store_true", help="end with one JSON object of the metrics")
     p.add_argument("--no-model", action="store_true", help="skip the model's summary (retrieval only)")
+
+    p = sub.add_parser("eval-pairs", help="check two-license answers against the compatibility matrix (JSONL)")
+    p.add_argument("--questions", type=Path, required=True, metavar="FILE")
+    p.add_argument("--json", action="store_true", help="end with one JSON object of the metrics")
     return parser
 
 
@@ -158,6 +168,20 @@ def cmd_lookup(args: argparse.Namespace, rt: Runtime) -> int:
     return 0 if found.status in ("sections", "clause") else 1
 
 
+def cmd_pair(args: argparse.Namespace, rt: Runtime) -> int:
+    """`compare` / `diff` (answering/pairs/)."""
+    from licensebot.answering.pairs import pair_command
+
+    service = _service(rt, model=False)
+    found = pair_command(service.retriever, "diff" if args.command == "diff" else "compare", " ".join(args.terms),
+                         embedder=service.embedder)
+    if found.answer is None:
+        reason = f"not indexed: {', '.join(found.missing)}" if found.missing else "name two indexed licenses"
+        raise UsageError(f"{reason} (usage: licensebot {args.command} <license> <license> [topic])")
+    print(json.dumps(found.answer.to_json(), ensure_ascii=False) if args.json else render.answer_text(found.answer))
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace, rt: Runtime) -> int:
     from licensebot.index.store import Inventory
 
@@ -185,15 +209,34 @@ def cmd_eval(args: argparse.Namespace, rt: Runtime) -> int:
             print(render.eval_row(row))
 
     metrics = evaluate(service, items, bodies, on_item=show)
+    _print_metrics(metrics, as_json=args.json)
+    return 0
+
+
+def _print_metrics(metrics: dict[str, Any], *, as_json: bool) -> None:
+    """Per-item rows then the summary as JSON lines, or the summary as aligned text."""
     summary = {k: v for k, v in metrics.items() if k != "items"}
-    if args.json:
+    if as_json:
         for row in metrics["items"]:
             print(json.dumps(row))
         print(json.dumps(summary))
     else:
         for key, value in summary.items():
             print(f"{key:>22}: {value}")
-    return 0
+
+
+def cmd_eval_pairs(args: argparse.Namespace, rt: Runtime) -> int:
+    from licensebot.devtools.pairs_eval import evaluate_pairs, load_pair_items, passed
+
+    items = load_pair_items(args.questions)
+    store = rt.store()
+    if store.count() == 0:
+        raise UsageError("the index is empty; run `licensebot index` first")
+    bodies = {d.key: d.body for d in rt.documents(rt.sources().resolve(store.state())).documents}
+    service = rt.service(rt.embedder(serving=False), store, None)
+    metrics = evaluate_pairs(service, items, bodies, on_item=None if args.json else lambda r: print(json.dumps(r)))
+    _print_metrics(metrics, as_json=args.json)
+    return 0 if all(passed(r) for r in metrics["items"]) else 1
 
 
 def cmd_eval_names(args: argparse.Namespace, rt: Runtime) -> int:
@@ -269,6 +312,7 @@ def cmd_serve(args: argparse.Namespace, rt: Runtime) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Runtime], int]] = {
     "index": cmd_index, "ask": cmd_ask, "lookup": cmd_lookup, "sources": cmd_sources, "eval": cmd_eval,
     "eval-names": cmd_eval_names, "serve": cmd_serve, "bench": cmd_bench, "doctor": cmd_doctor, "soak": cmd_soak,
+    "compare": cmd_pair, "diff": cmd_pair, "eval-pairs": cmd_eval_pairs,
 }
 
 

@@ -9,9 +9,12 @@ from licensebot.answering.answer import Answer
 from licensebot.answering.lookup import Lookup
 from licensebot.index.documents import IndexReport
 from licensebot.index.store import Inventory
+from licensebot.render_pairs import pair_text
 
 
 def answer_text(answer: Answer) -> str:
+    if answer.compatibility is not None or answer.comparison or answer.diff is not None:
+        return pair_text(answer)  # two licenses at once: render_pairs.py
     lines = [answer.answer, ""]
     for note in answer.notes:
         lines.append(f"Note: {note}")

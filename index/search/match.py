@@ -23,6 +23,8 @@ class Mention:
     """The name as the question writes it."""
     periods: tuple[ModelEntry, ...] = ()
     """For a product whose license changed: every period, ``model`` among them."""
+    at: int = -1
+    """Where in the question the name is written (a character offset; -1: not from a question)."""
 
 
 @dataclass(frozen=True)

@@ -282,12 +282,13 @@ class NameIndex:
         return found[0] if len(found) == 1 else None
 
     def _mention(self, question: str, tokens: Sequence[tuple[str, int, int]], span: _Span) -> Mention:
-        written = question[tokens[span.start][1] : tokens[span.end - 1][2]]
+        at = tokens[span.start][1]
+        written = question[at : tokens[span.end - 1][2]]
         phrase = " ".join(span.name)
         if span.model is None:
-            return Mention(phrase, self._with_base(span.docs), written=written)
+            return Mention(phrase, self._with_base(span.docs), written=written, at=at)
         model = span.model
-        return Mention(phrase, model.licenses, model.kind, model, written, self._models[span.name])
+        return Mention(phrase, model.licenses, model.kind, model, written, self._models[span.name], at)
 
     def _with_base(self, docs: frozenset[str]) -> tuple[str, ...]:
         """"GPL-3.0-or-later" (gpl-3.0-plus) is GPL-3.0's text with permission to use later

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from licensebot.index.documents import Chunk, Hit
+
+if TYPE_CHECKING:  # answering/pairs/ builds on Answer; its types are only annotations here
+    from licensebot.answering.pairs.model import Compatibility, TopicRow, VersionDiff
 
 
 @dataclass(frozen=True, order=True)
@@ -206,6 +209,13 @@ class Answer:
     subject: Subject | None = None
     choices: tuple[Choice, ...] = ()
     """When the question names no license and several fit: the ones to choose from."""
+    # Questions about two licenses (answering/pairs/); empty for every other answer.
+    compatibility: Compatibility | None = None
+    """Direction, the matrix's verdict (None: the pair is not covered) and the deciding clauses."""
+    comparison: tuple[TopicRow, ...] = ()
+    """Per topic, each license's deciding clause or None ("not addressed")."""
+    diff: VersionDiff | None = None
+    """Two versions' clauses aligned, with their word diffs."""
 
     @property
     def rule(self) -> str:
@@ -232,4 +242,7 @@ class Answer:
             "notes": list(self.notes),
             "notice": self.notice,
             "summary_available": self.summary_available,
+            "compatibility": self.compatibility.to_json() if self.compatibility else None,
+            "comparison": [row.to_json() for row in self.comparison],
+            "diff": self.diff.to_json() if self.diff else None,
         }

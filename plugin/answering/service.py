@@ -24,6 +24,7 @@ from licensebot.answering.answer import Answer, Lead, NotIndexed, Quote
 from licensebot.answering.faithfulness import tidy, unfaithful
 from licensebot.answering.lead import choose_lead
 from licensebot.answering.lookup import Lookup, lookup
+from licensebot.answering.pairs import answer_pair
 from licensebot.answering.question import clean_question, tries_to_change_rules
 from licensebot.answering.quotes import select_quotes
 from licensebot.answering.subjects import how_to_add
@@ -65,6 +66,10 @@ class AnswerService:
         started = time.perf_counter()
         question = clean_question(raw_question, max_chars=self.max_question_chars)
         snapshot = self.retriever.snapshot()
+        # Two licenses at once (compatibility, comparison, versions): answering/pairs/.
+        paired = answer_pair(self.retriever, question, snapshot, embedder=self.embedder)
+        if paired is not None:
+            return paired
         query = self.retriever.query(question, snapshot, context=context)
         retrieval = self.retriever.search(query, snapshot)
         not_indexed = subjects.not_indexed(retrieval)

@@ -11,6 +11,7 @@ from licensebot import prompts
 from licensebot.answering.answer import Answer
 from licensebot.errors import BadQuestion, LicensebotError, ReindexInProgress
 from licensebot.slack.blocks import Block, answer_blocks, answer_fallback, text_blocks
+from licensebot.slack.comparison_blocks import is_pair, pair_blocks, pair_fallback
 from licensebot.slack.deps import SlackDeps
 from licensebot.slack.metrics import outcome
 from licensebot.slack.questions import Asked
@@ -66,8 +67,10 @@ def answer_reply(
     if shareable and not answer.abstained:
         # The log id when the reply is kept; otherwise the question, answered again on share.
         share = f"id:{key}" if key else "q:" + answer.question[:1900]
-    blocks = answer_blocks(answer, feedback_id=key, share_value=share)
-    text = answer_fallback(answer)
+    if is_pair(answer):  # two licenses at once: comparison_blocks.py
+        blocks, text = pair_blocks(answer, feedback_id=key, share_value=share), pair_fallback(answer)
+    else:
+        blocks, text = answer_blocks(answer, feedback_id=key, share_value=share), answer_fallback(answer)
     if key:
         deps.questions.store_reply(key, {"text": text, "blocks": blocks})
     return Reply(text, blocks, True, answer, key)

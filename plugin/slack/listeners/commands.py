@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, Respond
 from licensebot import prompts
 from licensebot.slack.blocks import escape, text_blocks
 from licensebot.slack.deps import SlackDeps
+from licensebot.slack.pair_commands import pair_response
 from licensebot.slack.questions import Asked
 from licensebot.slack.reindexing import run_reindex, submit_reindex
 from licensebot.slack.replies import answer_reply, error_text
@@ -18,11 +19,11 @@ log = logging.getLogger("licensebot.slack")
 
 
 def parse(text: str) -> tuple[str, str]:
-    """('ask'|'share'|'lookup'|'list'|'help'|'reindex'|'feedback', rest)."""
+    """('ask'|'share'|'lookup'|'list'|'help'|'reindex'|'feedback'|'compare'|'diff', rest)."""
     text = (text or "").strip()
     word, _, rest = text.partition(" ")
     sub = word.lower()
-    if sub in ("share", "lookup", "list", "help", "reindex", "feedback"):
+    if sub in ("share", "lookup", "list", "help", "reindex", "feedback", "compare", "diff"):
         return sub, rest.strip()
     if not text:
         return "help", ""
@@ -62,6 +63,8 @@ def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None
         elif sub == "lookup":
             text = lookup_text(deps, rest)
             respond(text=text, blocks=text_blocks(text), response_type="ephemeral", replace_original=True)
+        elif sub in ("compare", "diff"):  # two licenses at once: slack/pair_commands.py
+            respond(**pair_response(deps, sub, rest), response_type="ephemeral", replace_original=True)
         elif sub == "list":
             text = list_text(deps)
             respond(text=text, blocks=text_blocks(text), response_type="ephemeral", replace_original=True)
