@@ -155,8 +155,10 @@ class NameIndex:
                 spdx.setdefault(tuple(normalize(spdx_id).split()), set()).add(key)
         # An SPDX id means its license, whatever ScanCode key looks like it: "BSL-1.0" is Boost
         # (boost-1.0), not the Business Source License 1.0 that ScanCode keys bsl-1.0.
+        # A one-word id that is an ordinary word ("LOOP", "Clips") stays a weak name.
         for words, keys_of_id in spdx.items():
-            strong[words] = set(keys_of_id)
+            if len(words) > 1 or any(ch.isdigit() for ch in words[0]):
+                strong[words] = set(keys_of_id)
         keys = sorted(catalog.entries)
         curated: set[tuple[str, ...]] = set()
         for phrase, patterns in aliases.items():
@@ -187,6 +189,8 @@ class NameIndex:
         }
         self._families = {n: frozenset(k) for n, k in families.items()}
         self._curated = frozenset(curated)
+        # A maker's name alone ("NVIDIA", "Salesforce") is no license name without a license word.
+        self._makers = frozenset(normalize(m.vendor) for m in models if m.vendor and " " not in normalize(m.vendor))
         self._models = _model_names([*models, *(m for key, e in catalog.entries.items()
                                                  for m in from_model_pages(key, e.model_urls))])
         self._max_len = max(
@@ -197,6 +201,8 @@ class NameIndex:
         """A strong name always counts; a weak one next to a license word, or (a single word)
         written like a name ("WTFPL", "ODbL"): "artistic" alone is an adjective."""
         found = self._strong.get(words)
+        if found is None and len(words) == 1 and words[0] in self._makers and not licensed:
+            return None
         if found is None and (len(words) > 1 or licensed or written_as_name):
             # Generic words count on neither side: "Gretel.AI Source Available License v1.0" is
             # ScanCode's "Gretel.AI Source Available License Agreement v1.0".
@@ -255,6 +261,10 @@ class NameIndex:
                     continue
                 written = question[tokens[start][1] : tokens[end][2]]
                 unknown.append(Unknown(written, "version", tuple(sorted(self._families[name]))))
+        # A product's license period may be named beside it: its license, or a date.
+        others = {d for c in chosen if c.model is None for d in c.docs}
+        dates = _dates(words)
+        chosen = [c if c.model is None else self._in_period(c, words, others, dates) for c in chosen]
         ordered = sorted(chosen, key=lambda s: (s.start, s.end))
         mentions = [self._mention(question, tokens, span) for span in ordered]
         # "Under [the] <name>, ...": the name opens the question.
@@ -273,7 +283,13 @@ class NameIndex:
         subject: tuple[str, ...] = ()
         if opening is not None and len(mentions) > 1:
             subject = tuple(d for d in opening.docs if d in self.indexed)
-        return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject, _dates(words))
+        return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject, dates)
+
+    def _in_period(self, span: _Span, words: Sequence[str], licenses: Collection[str], dates: Sequence[str]) -> _Span:
+        """``span`` naming the license period of its product the question means."""
+        version = words[span.end] if span.end < len(words) and VERSION.match(words[span.end]) else None
+        model = pick_period(self._models[span.name], version, licenses=licenses, dates=dates)
+        return _Span(span.start, span.end, span.name, frozenset(model.licenses), model, span.rank)
 
     def _member(self, family: tuple[str, ...], version: str) -> str | None:
         """The one key of ``family`` whose own version number is ``version``, if exactly one."""

@@ -11,7 +11,7 @@ Admins may replace the file (``LICENSEBOT_MODELS``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -81,13 +81,25 @@ class ModelEntry:
         return f"since {self.since}" if self.since else f"until {self.until}" if self.until else ""
 
 
-def pick_period(entries: Sequence[ModelEntry], version: str | None) -> ModelEntry:
-    """The period a question means: the one covering the version it names, else the current one
-    (no ``until``), else the latest."""
+def pick_period(
+    entries: Sequence[ModelEntry], version: str | None, *, licenses: Collection[str] = (), dates: Sequence[str] = ()
+) -> ModelEntry:
+    """The period a question means: the one covering the version it names, else the one whose
+    license it also names ("CockroachDB's Business Source License"), else the one in force at a
+    date it names ("the March 2023 terms": "202303"), else the current one (no ``until``), else
+    the latest."""
     if version is not None:
         covering = [e for e in entries if e.covers(version)]
         if covering:
             return covering[0]
+    named = [e for e in entries if set(e.licenses) & set(licenses)]
+    if named:
+        return named[0]
+    for date in dates:
+        at = f"{date[:4]}-{date[4:6]}" if len(date) > 4 else date
+        in_force = [e for e in entries if (not e.since or e.since <= at) and (not e.until or at < e.until)]
+        if in_force:
+            return in_force[0]
     current = [e for e in entries if e.current]
     if current:
         return max(current, key=lambda e: e.since)

@@ -28,12 +28,12 @@ VERSION = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 _DATE = re.compile(r"^(19|20)\d\d$")
 GENERIC = frozenset(
     "license licence licenses agreement community terms of use the and conditions version v "
-    "with policy acceptable dated international public ai model".split()
+    "with policy acceptable dated international ai model eula".split()
 )
 """Words a name is still recognised without ("Apache 2" for "Apache License, Version 2.0",
 "Creative Commons Attribution 4.0" for "... 4.0 International Public License", "EXAONE 1.1 NC"
 for "EXAONE AI Model License Agreement 1.1 - NC")."""
-OPTIONAL = frozenset("the gnu international version".split())
+OPTIONAL = frozenset("the gnu international public version".split())
 """Words a name may be written with or without and still be a strong name ("GNU AGPL v3")."""
 
 
@@ -131,12 +131,16 @@ def names_of(*texts: str, undated: bool = True) -> tuple[set[str], set[str], set
     family: set[str] = set()
     # A title's parenthesis is often its short name: "... License (MNPL-0.1)", "... 2.0 (ELv2)".
     inner = [m.group(1) for text in texts for m in re.finditer(r"\(([^()\s]*[A-Z][^()\s]*[A-Z][^()\s]*)\)", text)]
+    # ... unless it is a generic word: "(EULA)" names no license.
+    inner = [t for t in inner if not set(normalize(t).split()) <= GENERIC]
     for text in (*texts, *inner):
         words = normalize(re.sub(r"\(.*?\)", " ", text)).split()
         if not words:
             continue
         dateless = _without_dates(words)
-        forms = {tuple(words), tuple(without_optional(words))}
+        # A shorter form must not become a single word the name never was ("Open Public" is not "open").
+        shorter = without_optional(words)
+        forms = {tuple(words)} | ({tuple(shorter)} if len(shorter) > 1 or len(words) == 1 else set())
         if undated and len(dateless) > 1:  # "Gemma Terms of Use 2024-04-01" without its date; not "foobar2000"
             forms.add(tuple(dateless))
         for form in list(forms):
