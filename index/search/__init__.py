@@ -11,10 +11,11 @@ from licensebot.index.search.keyword import BM25Index, normalize_quote, tokenize
 from licensebot.index.search.match import Mention, NameMatch, Unknown
 from licensebot.index.search.names import NameIndex
 from licensebot.index.search.query import Query
+from licensebot.index.search.rerank import Terms
 from licensebot.index.search.retrieval import Retrieval, RetrievalConfig, Retriever
 from licensebot.index.search.snapshot import Derived, Snapshot
 
 __all__ = [
     "Aliases", "BM25Index", "Derived", "Mention", "NameIndex", "NameMatch", "Query", "Retrieval", "RetrievalConfig",
-    "Retriever", "Snapshot", "Unknown", "load_aliases", "normalize_quote", "tokenize",
+    "Retriever", "Snapshot", "Terms", "Unknown", "load_aliases", "normalize_quote", "tokenize",
 ]

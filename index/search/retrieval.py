@@ -22,6 +22,7 @@ from licensebot.index.search.match import NameMatch
 from licensebot.index.search.names import NameIndex
 from licensebot.index.search.query import Query
 from licensebot.index.search.ranking import CANDIDATES, fuse, lists_first, promote, role_weights
+from licensebot.index.search.rerank import Terms, rerank
 from licensebot.index.search.scope import scope_of
 from licensebot.index.search.snapshot import Derived, Snapshot
 from licensebot.index.search.vocabulary import Vocabulary
@@ -60,6 +61,8 @@ class Retrieval:
     """Keyword terms of the license names the question used (they say nothing about which clause)."""
     about_discussions: bool = False
     """The question asked what people said, and only discussion excerpts were searched."""
+    terms: Terms = field(default_factory=lambda: Terms({}))
+    """The question's terms weighted by rarity, names left out (to compare clauses and sentences)."""
 
     @property
     def question(self) -> str:
@@ -125,7 +128,12 @@ class Retriever:
         by_keyword = snapshot.keyword.search(query.tokens, CANDIDATES, docs, ignore=name_words,
                                              extra=query.expansion)
         hits = fuse(by_vector, by_keyword, boost=scope.boost, weights=role_weights(query.text))
-        hits = lists_first(promote(snapshot.keyword, hits, query.tokens, docs, name_words, query.quoted), k)[:k]
+        keyword = snapshot.keyword
+        terms = Terms.of(query.tokens, query.expansion, {t: keyword.idf(t) for t in
+                                                          {*query.tokens, *query.expansion}}, name_words)
+        hits = rerank(hits, {c.id: i for i, (c, _) in enumerate(by_vector)},
+                      {c.id: i for i, (c, _) in enumerate(by_keyword)}, terms, query.text)
+        hits = lists_first(promote(keyword, hits, query.tokens, docs, name_words, query.quoted), k)[:k]
         best = max((h.similarity for h in hits), default=0.0)
         bar = self.config.min_similarity_named if query.named.docs else self.config.min_similarity
         confident = bool(hits) and best >= bar and bool(query.tokens)
@@ -139,4 +147,5 @@ class Retriever:
             about_discussions=scope.about_discussions,
             vector=vector,
             name_words=name_words,
+            terms=terms,
         )

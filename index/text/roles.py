@@ -11,7 +11,9 @@ from licensebot.index.text.markers import Unit
 _PREAMBLE = re.compile(r"\bpreamble\b|\brecitals?\b|\bintroduction\b", re.IGNORECASE)
 _APPENDIX = re.compile(r"\bhow to apply\b|\blicense notice\b", re.IGNORECASE)
 """Instructions for applying the license to your own work, and notice templates: not terms. (Not
-"everything after END OF TERMS AND CONDITIONS": RAIL licenses attach their use restrictions there.)"""
+"everything after END OF TERMS AND CONDITIONS": RAIL licenses attach their use restrictions there;
+but a unit that opens with "APPENDIX: How to apply ...", and the items under it, is the appendix.)"""
+_OPENING = 200
 
 
 _FORM_FIELD = re.compile(r"[^\[\]\n]{1,40}:\s*\[[^\]\n]{1,80}\]")
@@ -34,11 +36,13 @@ def assign_roles(body: str, units: list[Unit]) -> list[str]:
         # fields) that text is the terms themselves, so only the numbering test below applies.
         auto = unit.label == "Preamble" and not unit.heading and not unit.section_id
         names = f"{'' if auto else unit.label} {unit.heading}"
+        text = body[unit.start : unit.end]
         if unit.definition or "definition of" in unit.label:
             roles.append("definition")
         elif (
-            _APPENDIX.search(unit.label) or _APPENDIX.search(unit.heading)
-            or _FORM_FIELD.fullmatch(body[unit.start : unit.end].strip())
+            _APPENDIX.search(unit.label) or _APPENDIX.search(unit.heading) or _APPENDIX.search(text[:_OPENING])
+            or _FORM_FIELD.fullmatch(text.strip())
+            or (0 <= unit.parent < len(roles) and roles[unit.parent] == "appendix")
         ):
             roles.append("appendix")
         elif _PREAMBLE.search(names) or (

@@ -42,6 +42,8 @@ class Quote:
     url: str
     kind: str = "license"
     section_id: str = ""
+    role: str = "clause"
+    """The clause's part of the document: "clause", "definition", "preamble" or "appendix"."""
     context: str = ""
     """The parent's lead-in this clause completes (shown before it), or ""."""
     context_start: int = 0
@@ -56,7 +58,7 @@ class Quote:
             doc=chunk.doc, title=chunk.title, section=chunk.section, text=chunk.text, start=chunk.start,
             end=chunk.end, url=chunk.url, kind=chunk.kind, section_id=chunk.section_id,
             context=chunk.context, context_start=chunk.context_start, context_end=chunk.context_end,
-            parts=(Part.of(chunk),),
+            parts=(Part.of(chunk),), role=chunk.role,
         )
 
     def section_of(self, start: int, end: int) -> str:
@@ -118,6 +120,18 @@ def span_label(first: str, last: str) -> str:
 
 
 @dataclass(frozen=True)
+class LeadSentence:
+    """One sentence of a lead with the kind of rule it states: a label is never computed over
+    sentences of different kinds ("You may use Output for any purpose ... You may not use the
+    Output to train ..." is a permission and a prohibition, each shown with its own label)."""
+
+    text: str
+    start: int
+    end: int
+    rule: str = ""
+
+
+@dataclass(frozen=True)
 class Lead:
     """The sentence(s) of the best clause that answer the question, verbatim, first in the answer."""
 
@@ -134,6 +148,15 @@ class Lead:
     """The parent's lead-in, when the sentence is a sub-item (shown before it)."""
     context_start: int = 0
     context_end: int = 0
+    sentences: tuple[LeadSentence, ...] = ()
+    """The lead's sentences, each with its own rule kind (``rule`` is the first's)."""
+    strength: float = 1.0
+    """How well its best sentence matches the question (word coverage + cosine similarity)."""
+
+    @property
+    def mixed(self) -> bool:
+        """Its sentences state rules of different kinds."""
+        return len({s.rule for s in self.sentences}) > 1
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

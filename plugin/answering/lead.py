@@ -10,15 +10,15 @@ a colon and the rule is the list after it; a sub-item is shown after its parent'
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 
-from licensebot.answering.answer import Lead, Quote
+from licensebot.answering.answer import Lead, LeadSentence, Quote
 from licensebot.answering.rules import classify
 from licensebot.index.embed import Embedder, Vectors
-from licensebot.index.search import Query, tokenize
+from licensebot.index.search import Query, Terms, tokenize
+from licensebot.index.search.rerank import ASKS_MEANING
 from licensebot.index.text import heading_length, sentence_spans
 
 LEXICAL_WEIGHT = 1.0
@@ -50,27 +50,34 @@ def choose_lead(
     *,
     question_vector: Vectors | None,
     embedder: Embedder | None,
-    idf: Callable[[str], float],
-    ignore: Collection[str] = (),
+    terms: Terms,
 ) -> Lead:
     """The lead sentence(s) for ``query``, from the first of ``quotes`` unless a later one holds
-    a sentence that matches better by more than LATER_QUOTE_PENALTY. ``ignore``: the license's own
-    name words (in every sentence of it, they say nothing about which one answers); the query's
-    expansion adds license words for its everyday words, with their weights."""
+    a sentence that matches better by more than LATER_QUOTE_PENALTY. ``terms``: the question's
+    words weighted by rarity, its license names left out (in every sentence of that license, they
+    say nothing about which one answers), everyday words expanded to license words.
+
+    Boilerplate never leads a question that is not about it: a warranty or liability disclaimer,
+    a definition (unless the question asks what a word means), a preamble or an appendix, while
+    another quoted sentence can."""
     candidates: list[tuple[int, int, int]] = []  # (quote, start, end)
     for qi, q in enumerate(quotes):
         spans = sentence_spans(q.text) or [(0, len(q.text))]
         candidates += [(qi, s, e) for s, e in spans]
-    best = 0
-    if len(candidates) > 1:
-        texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
-        scores = _lexical(texts, query.tokens, idf, ignore, query.expansion) * LEXICAL_WEIGHT
-        if embedder is not None and question_vector is not None:
-            scores = scores + embedder.embed(texts) @ np.asarray(question_vector, dtype=np.float32)
-        firsts = [i for i, c in enumerate(candidates) if i == 0 or candidates[i - 1][0] != c[0]]
-        scores[firsts] += FIRST_SENTENCE_BONUS
-        scores -= LATER_QUOTE_PENALTY * np.array([qi for qi, _, _ in candidates], dtype=np.float64)
-        best = int(np.argmax(scores))
+    texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
+    match = np.array([terms.coverage(set(tokenize(t))) for t in texts]) * LEXICAL_WEIGHT
+    if embedder is not None and question_vector is not None:
+        match = match + embedder.embed(texts) @ np.asarray(question_vector, dtype=np.float32)
+    scores = match.copy()
+    firsts = [i for i, c in enumerate(candidates) if i == 0 or candidates[i - 1][0] != c[0]]
+    scores[firsts] += FIRST_SENTENCE_BONUS
+    scores -= LATER_QUOTE_PENALTY * np.array([qi for qi, _, _ in candidates], dtype=np.float64)
+    boiler = np.array([_boilerplate(quotes[qi], text, query.text) for (qi, _, _), text in zip(candidates, texts,
+                                                                                              strict=True)])
+    if not boiler.all():
+        scores[boiler] = -np.inf
+    best = int(np.argmax(scores))
+    strength = float(match[best])
     qi = candidates[best][0]
     quote = quotes[qi]
     spans = [(s, e) for q, s, e in candidates if q == qi]
@@ -91,6 +98,7 @@ def choose_lead(
     start += heading_length(quote.text[start:end])
     text = quote.text[start:end]
     context, context_start, context_end = quote.context_of(quote.start + start)
+    sentences = _labelled(quote, start, end, context)
     return Lead(
         doc=quote.doc,
         title=quote.title,
@@ -99,11 +107,40 @@ def choose_lead(
         text=text,
         start=quote.start + start,
         end=quote.start + end,
-        rule=classify(text, context) or "",
+        rule=sentences[0].rule if sentences else "",
         context=context,
         context_start=context_start,
         context_end=context_end,
+        sentences=sentences,
+        strength=strength,
     )
+
+
+_WARRANTY = re.compile(r"\bwarrant|\bliab|\bdamages\b|\bas[- ]is\b|\bmerchantab|\bfitness\b", re.I)
+_ABOUT_WARRANTY = re.compile(r"warrant|guarantee|liab|damages|as[- ]is|responsib|disclaim", re.I)
+
+
+def _boilerplate(quote: Quote, sentence: str, question: str) -> bool:
+    """A sentence that must not lead unless the question is about it."""
+    if quote.role in ("preamble", "appendix"):
+        return True
+    rule = classify(sentence, quote.context)
+    if rule == "disclaimer" and _WARRANTY.search(sentence):
+        # A warranty or liability disclaimer; not "NVIDIA claims no ownership rights in outputs".
+        return not _ABOUT_WARRANTY.search(question)
+    if rule == "definition" or quote.role == "definition":
+        return not ASKS_MEANING.search(question)
+    return False
+
+
+def _labelled(quote: Quote, start: int, end: int, context: str) -> tuple[LeadSentence, ...]:
+    """The lead's sentences, each labelled on its own words (with the lead-in it completes)."""
+    out = []
+    for s, e in sentence_spans(quote.text[start:end]) or [(0, end - start)]:
+        text = quote.text[start + s : start + e]
+        at = quote.start + start + s
+        out.append(LeadSentence(text=text, start=at, end=at + len(text), rule=classify(text, context) or ""))
+    return tuple(out)
 
 
 _PART_OF_LONG_CLAUSE = re.compile(r"\s*\(part \d+ of \d+\)$")
@@ -119,14 +156,3 @@ def _into_next_item(quote: Quote, end: int, nxt: int) -> bool:
     if here.start <= there.start and there.end <= here.end:
         return False
     return _PART_OF_LONG_CLAUSE.sub("", here.section) != _PART_OF_LONG_CLAUSE.sub("", there.section)
-
-
-def _lexical(
-    texts: list[str], tokens: Sequence[str], idf: Callable[[str], float], ignore: Collection[str],
-    extra: Mapping[str, float],
-) -> npt.NDArray[np.float64]:
-    """Share of the question's (rarity-weighted) words each sentence contains, 0..1."""
-    wanted = {t: idf(t) for t in set(tokens) - set(ignore)}
-    wanted |= {t: w * idf(t) for t, w in extra.items() if t not in wanted and t not in ignore}
-    total = sum(wanted.values()) or 1.0
-    return np.array([sum(w for t, w in wanted.items() if t in set(tokenize(s))) / total for s in texts])

@@ -35,8 +35,12 @@ from licensebot.index.store import Inventory
 from licensebot.llm.generate import Generator
 
 log = logging.getLogger("licensebot.answer")
-LEAD_FROM = 1
-"""The lead is chosen among the sentences of this many best quotes."""
+LEAD_FROM = 2
+"""The lead is chosen among the sentences of this many best quotes (the second's must match
+clearly better, ``lead.LATER_QUOTE_PENALTY``, or the first's be boilerplate)."""
+WEAK_LEAD = 0.30
+"""A lead whose best sentence matches the question less than this (word coverage + cosine) is not
+presented as the answer: the answer opens with "The closest clauses are:" instead."""
 
 
 class AnswerService:
@@ -86,16 +90,15 @@ class AnswerService:
             return replace(self._abstain(question, subjects.choice_lines(options), retrieval, started, not_indexed),
                            choices=options)
         quotes = select_quotes(retrieval, self.max_quotes, snapshot.doc_chunks)
-        lead = choose_lead(
-            quotes[:LEAD_FROM], query, question_vector=retrieval.vector, embedder=self.embedder,
-            idf=snapshot.keyword.idf, ignore=retrieval.name_words,
-        )
-        paraphrase, available = self._paraphrase(question, lead)
+        lead = choose_lead(quotes[:LEAD_FROM], query, question_vector=retrieval.vector, embedder=self.embedder,
+                           terms=retrieval.terms)
+        # A weak lead is not restated: a plain-words version would read as the answer.
+        paraphrase, available = self._paraphrase(question, lead) if lead.strength >= WEAK_LEAD else ("", True)
         subject = subjects.subject_of(retrieval)
         first = subjects.subject_line(subject) + "\n" if subject is not None and subject.kind != "license" else ""
         return Answer(
             question=question,
-            answer=first + self._lead_text(lead, paraphrase),
+            answer=first + self._lead_text(lead, paraphrase, quotes),
             subject=subject,
             abstained=False,
             quotes=tuple(quotes),
@@ -119,14 +122,21 @@ class AnswerService:
         return self.retriever.snapshot().inventory()
 
     @staticmethod
-    def _lead_text(lead: Lead, paraphrase: str) -> str:
-        """The first thing a reader sees: where the rule is, what kind it is, its own words."""
+    def _lead_text(lead: Lead, paraphrase: str, quotes: Sequence[Quote]) -> str:
+        """The first thing a reader sees: where the rule is, what kind it is, its own words; each
+        sentence with its own kind when they differ. A weak lead is offered as the closest clause,
+        not as the answer."""
         where = f"{lead.title}, {lead.section}" if lead.section else lead.title
-        kind = f" ({lead.rule})" if lead.rule else ""
-        words = " ".join(lead.text.split())
-        if lead.context:
-            words = f"{' '.join(lead.context.split())} … {words}"
-        text = f"{where}{kind}: “{words}”"
+        context = f"{' '.join(lead.context.split())} … " if lead.context else ""
+        if lead.mixed:
+            words = " ".join(f"({s.rule or 'no rule'}) “{' '.join(s.text.split())}”" for s in lead.sentences)
+            text = f"{where}: {context}{words}"
+        else:
+            kind = f" ({lead.rule})" if lead.rule else ""
+            text = f"{where}{kind}: “{context}{' '.join(lead.text.split())}”"
+        if lead.strength < WEAK_LEAD:
+            others = "; ".join(f"{q.title}, {q.section}" for q in quotes[1:] if q.section)
+            text = prompts.render("closest_clauses", lead=text, others=others or "none")
         return f"{text}\nIn plain words: {paraphrase}" if paraphrase else text
 
     def _not_held(

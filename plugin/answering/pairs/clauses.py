@@ -53,10 +53,8 @@ class Finder:
         )
         for hit in hits[:LEAD_TRIES]:
             quotes = select_quotes(replace(retrieval, hits=(hit,)), 1, self.snapshot.doc_chunks)
-            lead = choose_lead(
-                quotes[:1], query, question_vector=retrieval.vector, embedder=self.embedder,
-                idf=self.snapshot.keyword.idf, ignore=retrieval.name_words,
-            )
+            lead = choose_lead(quotes[:1], query, question_vector=retrieval.vector, embedder=self.embedder,
+                               terms=retrieval.terms)
             # A definition inside an operative clause says what a word means, not what is required.
             if lead.rule != "definition":
                 return lead
