@@ -28,7 +28,7 @@ class SlackDeps:
     status: Callable[[], dict[str, Any]]
     model: ModelInfo | None = None
     ready: Callable[[], bool] = lambda: True
-    """Whether the index can be searched (/healthz)."""
+    """Whether the index can be searched (/readyz reports it; the replica still replies either way)."""
     seen: SeenEvents = field(default_factory=SeenEvents)
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
     workers: Workers = field(default_factory=Workers)
@@ -36,6 +36,8 @@ class SlackDeps:
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(queue_depth=lambda: self.workers.pending)
+        self.workers.on_wait = self.metrics.queue_wait.observe
+        self.metrics.index_ready.set_function(lambda: float(self.ready()))
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.admins
