@@ -82,22 +82,25 @@ def stream(start: StartStream | None, client: WebClient, channel: str, thread_ts
     post(client, channel, rest, thread_ts)
 
 
-def respond(respond: Respond, **kwargs: Any) -> None:
-    """One reply through a response_url, its HTTP status checked (Respond does not raise)."""
+def respond(deps: SlackDeps, to: Respond, **kwargs: Any) -> None:
+    """One reply through a response_url, its HTTP status checked (Respond does not raise) and
+    a refusal counted as the Web API client counts its own."""
     try:
-        result = respond(**kwargs)
+        result = to(**kwargs)
     except (OSError, SlackRequestError) as exc:
+        deps.metrics.slack_error("response_url", "request_timeout")
         raise _failure("the response_url reply", exc) from exc
     if not 200 <= result.status_code < 300:
+        deps.metrics.slack_error("response_url", f"http_{result.status_code // 100}xx")
         raise SlackPostFailed(f"Slack refused the response_url reply: HTTP {result.status_code} {result.body[:200]}")
 
 
-def respond_reply(reply: Reply, to: Respond, *, response_type: str, **first: Any) -> None:
+def respond_reply(deps: SlackDeps, reply: Reply, to: Respond, *, response_type: str, **first: Any) -> None:
     """Each message of the reply through the response_url: the first with ``first`` (replacing
     "Searching…" or the message with the button), the rest after it."""
     for n, message in enumerate(reply.messages):
         extra = first if n == 0 else {"replace_original": False}
-        respond(to, text=message.text, blocks=message.blocks, response_type=response_type, **extra)
+        respond(deps, to, text=message.text, blocks=message.blocks, response_type=response_type, **extra)
 
 
 def apologise(deps: SlackDeps, exc: Exception, *, to: Respond | None = None, replace: bool = True,
@@ -110,7 +113,7 @@ def apologise(deps: SlackDeps, exc: Exception, *, to: Respond | None = None, rep
                        prompts.message("apology"))
     try:
         if to is not None:
-            respond(to, text=sorry.text, response_type="ephemeral", replace_original=replace)
+            respond(deps, to, text=sorry.text, response_type="ephemeral", replace_original=replace)
         elif client is not None:
             post(client, channel, sorry, thread_ts)
     except SlackPostFailed as again:

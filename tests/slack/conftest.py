@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,3 +66,12 @@ def server(deps: SlackDeps) -> Iterator[BackgroundServer]:
 def bot(server: BackgroundServer) -> Bot:
     """Sends signed requests to ``server``, as Slack does."""
     return Bot(f"{server.url}/slack/events")
+
+
+def metric(url: str, name: str) -> float:
+    with urllib.request.urlopen(url + "/metrics", timeout=5) as resp:
+        assert resp.headers["content-type"].startswith("text/plain")
+        text = resp.read().decode()
+    values = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + " ")]
+    assert values, f"{name} not in /metrics"
+    return values[0]

@@ -1,5 +1,6 @@
 """The loopback Slack of licensebot.devtools.loopback with test controls: canned responses, a failing
-auth.test, calls that fail the next times they are made, and waiting for calls."""
+auth.test, calls that fail the next times they are made, Slack's limits on a message's blocks
+(msg_blocks_too_long), and waiting for calls."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from licensebot.devtools.loopback import SignedSender, SlackStub
+from licensebot.slack.limits import BLOCK_LIMIT, MESSAGE_CHARS, size
 
 SECRET = "test-signing-secret"
+POSTING = ("chat.postMessage", "chat.update", "chat.stopStream", "chat.postEphemeral")
 
 
 class FakeSlack(SlackStub):
@@ -28,6 +31,14 @@ class FakeSlack(SlackStub):
             [{"ok": False, "error": error, "__status__": status}] * times
         )
 
+    @staticmethod
+    def _too_long(method: str, params: dict[str, Any]) -> bool:
+        """Slack's limits on a message's blocks, enforced where messages are posted."""
+        blocks = params.get("blocks")
+        if not isinstance(blocks, list) or not (method.startswith("/") or method in POSTING):
+            return False
+        return len(blocks) > BLOCK_LIMIT or size(blocks) > MESSAGE_CHARS
+
     def failed(self, method: str) -> list[dict[str, Any]]:
         return self.called(method + ":refused")
 
@@ -38,6 +49,9 @@ class FakeSlack(SlackStub):
         if self._failures.get(method):
             self.record(method + ":refused", params)
             return dict(self._failures[method].pop(0))
+        if self._too_long(method, params):
+            self.record(method + ":refused", params)
+            return {"ok": False, "error": "msg_blocks_too_long", "__status__": 400 if method.startswith("/") else 200}
         if method in self.responses:
             self.record(method, params)
             return dict(self.responses[method])

@@ -15,6 +15,7 @@ from licensebot.errors import ConfigError
 from licensebot.slack.app import create_app
 from licensebot.slack.deps import SlackDeps
 from licensebot.slack.server import BackgroundServer
+from tests.slack.conftest import metric
 from tests.slack.fake_slack import Bot, FakeSlack
 
 MENTION = {"type": "app_mention", "user": "U1", "channel": "C1", "ts": "1700000000.000100",
@@ -138,23 +139,6 @@ def test_follow_up_in_a_thread_uses_the_earlier_question(bot: Bot, fake_slack: F
     assert "Llama 2" in json.dumps(post["blocks"])
 
 
-def test_rate_limited_post_is_retried_not_lost(bot: Bot, fake_slack: FakeSlack) -> None:
-    original = fake_slack.handle
-    limited = {"count": 0}
-
-    def handle(method: str, params: dict) -> dict:  # type: ignore[type-arg]
-        if method == "chat.postMessage" and limited["count"] == 0:
-            limited["count"] += 1
-            fake_slack.calls.append((method + ":429", params))
-            return {"__status__": 429}
-        return original(method, params)
-
-    fake_slack.handle = handle  # type: ignore[method-assign]
-    assert bot.event(MENTION, event_id="Ev429")[0] == 200
-    posts = fake_slack.wait_for("chat.postMessage", timeout=20)
-    assert len(posts) == 1 and len(fake_slack.called("chat.postMessage:429")) == 1
-
-
 class SlowGenerator:
     name = "slow"
 
@@ -196,9 +180,9 @@ def test_a_replica_whose_index_is_down_stays_ready_and_only_a_draining_one_is_no
         assert _probe(server.url + "/livez")[0] == 200
         status, body = _probe(server.url + "/readyz")
         assert status == 200 and "index: unavailable" in body
-        assert _metric(server.url, "licensebot_index_ready") == 0
+        assert metric(server.url, "licensebot_index_ready") == 0
         ready[0] = True
-        assert _metric(server.url, "licensebot_index_ready") == 1
+        assert metric(server.url, "licensebot_index_ready") == 1
         # Draining after SIGTERM: no new work is taken, so the Service stops sending any.
         server.deps.workers.drain(1)
         assert _probe(server.url + "/readyz")[0] == 503
@@ -207,30 +191,21 @@ def test_a_replica_whose_index_is_down_stays_ready_and_only_a_draining_one_is_no
         server.stop()
 
 
-def _metric(url: str, name: str) -> float:
-    with urllib.request.urlopen(url + "/metrics", timeout=5) as resp:
-        assert resp.headers["content-type"].startswith("text/plain")
-        text = resp.read().decode()
-    values = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + " ")]
-    assert values, f"{name} not in /metrics"
-    return values[0]
-
-
 def test_metrics_move_with_questions(deps: SlackDeps, fake_slack: FakeSlack) -> None:
     server = BackgroundServer(deps, create_app(deps)).start()
     bot = Bot(f"{server.url}/slack/events")
     try:
-        assert _metric(server.url, 'licensebot_answers_total{outcome="answered"}') == 0
-        assert _metric(server.url, "licensebot_answer_seconds_count") == 0
+        assert metric(server.url, 'licensebot_answers_total{outcome="answered"}') == 0
+        assert metric(server.url, "licensebot_answer_seconds_count") == 0
         bot.command("What does Apache 2.0 say about patent litigation?", "U1", fake_slack.url + "/response/m1")
         bot.command("What's the weather like in Paris today?", "U1", fake_slack.url + "/response/m2")
         bot.command("?!", "U1", fake_slack.url + "/response/m3")
         fake_slack.wait_for("/response/m1"), fake_slack.wait_for("/response/m2"), fake_slack.wait_for("/response/m3")
-        assert _metric(server.url, 'licensebot_answers_total{outcome="answered"}') == 1
-        assert _metric(server.url, 'licensebot_answers_total{outcome="abstained"}') == 1
-        assert _metric(server.url, 'licensebot_answers_total{outcome="rejected"}') == 1
-        assert _metric(server.url, "licensebot_answer_seconds_count") == 2
-        assert _metric(server.url, "licensebot_queue_depth") == 0
-        assert _metric(server.url, "licensebot_reindex_running") == 0
+        assert metric(server.url, 'licensebot_answers_total{outcome="answered"}') == 1
+        assert metric(server.url, 'licensebot_answers_total{outcome="abstained"}') == 1
+        assert metric(server.url, 'licensebot_answers_total{outcome="rejected"}') == 1
+        assert metric(server.url, "licensebot_answer_seconds_count") == 2
+        assert metric(server.url, "licensebot_queue_depth") == 0
+        assert metric(server.url, "licensebot_reindex_running") == 0
     finally:
         server.stop()

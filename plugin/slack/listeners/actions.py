@@ -50,7 +50,7 @@ def record_vote(deps: SlackDeps, body: dict[str, Any], to: Respond) -> None:
         else:
             text = prompts.message("feedback_gone", days=deps.questions.retention_days)
     try:
-        respond(to, text=text, response_type="ephemeral", replace_original=False)
+        respond(deps, to, text=text, response_type="ephemeral", replace_original=False)
     except SlackPostFailed as exc:
         log.error("could not confirm the vote: %s", exc)
 
@@ -84,7 +84,7 @@ def share_answer(deps: SlackDeps, body: dict[str, Any], to: Respond) -> None:
         reply = answer_reply(deps, question, asked=Asked(user, channel, "share"))
     if reply is None:
         try:
-            respond(to, text=prompts.message("share_gone", days=deps.questions.retention_days),
+            respond(deps, to, text=prompts.message("share_gone", days=deps.questions.retention_days),
                     response_type="ephemeral", replace_original=False)
         except SlackPostFailed as exc:
             log.error("could not say the answer is gone: %s", exc)
@@ -94,7 +94,7 @@ def share_answer(deps: SlackDeps, body: dict[str, Any], to: Respond) -> None:
     try:
         # The response_url posts as the bot where the command was run, even in channels the bot
         # has not joined, so sharing needs no chat:write.public.
-        respond_reply(shared, to, response_type="in_channel", delete_original=True)
+        respond_reply(deps, shared, to, response_type="in_channel", delete_original=True)
     except SlackPostFailed as exc:
         apologise(deps, exc, to=to, replace=False)
 

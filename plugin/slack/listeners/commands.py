@@ -70,7 +70,7 @@ def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None
         count_failure(deps, exc)
         reply, kind = text_reply(error_text(exc)), "ephemeral"
     try:
-        respond_reply(reply, respond, response_type=kind, replace_original=True)
+        respond_reply(deps, reply, respond, response_type=kind, replace_original=True)
     except SlackPostFailed as exc:
         # Slack refused the reply (too long, gone): an apology replaces "Searching…" instead.
         apologise(deps, exc, to=respond)
