@@ -82,8 +82,12 @@ class PostgresQuestionStore(SqlQuestionStore):
         conn = psycopg.connect(self._url, connect_timeout=CONNECT_TIMEOUT, application_name="licensebot",
                                options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}")
         if not self._migrated:
-            with conn.transaction(), conn.cursor() as cur:
-                found = self.migrate(cur)
+            try:
+                with conn.transaction(), conn.cursor() as cur:
+                    found = self.migrate(cur)
+            except BaseException:
+                conn.close()
+                raise
             if found:
                 log.info("question log at %s: schema version %d", self._where, found)
             self._migrated = True

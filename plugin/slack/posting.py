@@ -107,7 +107,8 @@ def apologise(deps: SlackDeps, exc: Exception, *, to: Respond | None = None, rep
               client: WebClient | None = None, channel: str = "", thread_ts: str = "") -> None:
     """After a failure, put an apology where the answer should have been: through the
     response_url (replacing "Searching…") or as a post. If even that is refused, it is logged."""
-    log.error("reply failed: %s", exc)
+    # Slack's refusal says it all; anything else is a bug, worth its traceback.
+    log.error("reply failed: %s", exc, exc_info=not isinstance(exc, SlackPostFailed))
     deps.metrics.errors.labels(type(exc).__name__).inc()
     sorry = text_reply(prompts.message("post_failed") if isinstance(exc, SlackPostFailed) else
                        prompts.message("apology"))

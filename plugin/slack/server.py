@@ -53,6 +53,10 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 def build_deps(rt: Runtime) -> SlackDeps:
     """Load the model and the index once; every request shares them."""
     settings = rt.settings
+    # First, as it is quick: a malformed LICENSEBOT_DATABASE_URL stops the start before the
+    # models load (a database that is down does not: answers go on without the log).
+    questions = question_log(settings)
+    log.info("question log: %s", questions.describe())
     generator, info = rt.generator()  # a refused license stops the start here
     if isinstance(generator, LlamaCppGenerator):
         try:
@@ -95,8 +99,6 @@ def build_deps(rt: Runtime) -> SlackDeps:
             "indexed_at": state.get("indexed_at", ""),
         }
 
-    questions = question_log(settings)
-    log.info("question log: %s", questions.describe())
     return SlackDeps(
         settings=settings,
         service=service,

@@ -1,7 +1,7 @@
 """Which question store a deployment uses, chosen by the scheme of LICENSEBOT_DATABASE_URL:
 
 - empty: a SQLite file in the data folder (``$LICENSEBOT_DATA_DIR/questions.sqlite3``);
-- ``sqlite:///path/to/file.sqlite3``: that SQLite file;
+- ``sqlite:///relative/file.sqlite3`` or ``sqlite:////absolute/file.sqlite3``: that SQLite file;
 - ``postgresql://`` (or ``postgres://``) ``user:password@host:5432/database``: PostgreSQL, the
   one log every replica shares.
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from licensebot.errors import ConfigError
 from licensebot.settings import Settings
@@ -22,7 +22,9 @@ from licensebot.slack.questions import QuestionLog, QuestionStore
 def _sqlite(url: str) -> QuestionStore:
     from licensebot.slack.sqlite_store import SqliteQuestionStore
 
-    path = unquote(urlsplit(url).path)
+    # SQLAlchemy's convention: sqlite:///relative/file, sqlite:////absolute/file.
+    path = unquote(url.split("://", 1)[1])
+    path = path[1:] if path.startswith("/") else path
     if not path or path == "/":
         raise ConfigError("LICENSEBOT_DATABASE_URL=sqlite:///... needs a file path, e.g. sqlite:////data/q.sqlite3")
     return SqliteQuestionStore(Path(path))
@@ -43,7 +45,7 @@ BACKENDS: dict[str, Callable[[str], QuestionStore]] = {
 
 
 def default_url(settings: Settings) -> str:
-    return f"sqlite:///{settings.data_dir / 'questions.sqlite3'}"
+    return f"sqlite:///{(settings.data_dir / 'questions.sqlite3').absolute()}"
 
 
 def open_store(url: str) -> QuestionStore:

@@ -11,8 +11,12 @@ from pathlib import Path
 import pytest
 
 from licensebot.answering.answer import Answer, Quote
+from licensebot.cli import main
 from licensebot.devtools.loopback import free_port
 from licensebot.errors import ConfigError, QuestionLogUnavailable
+from licensebot.llm.generate import Generator
+from licensebot.llm.guard import ModelInfo
+from licensebot.runtime import Runtime
 from licensebot.settings import Settings
 from licensebot.slack.postgres_store import PostgresQuestionStore
 from licensebot.slack.questions import DAY, Asked, QuestionLog
@@ -174,3 +178,19 @@ def test_a_replica_starts_while_the_database_is_unreachable() -> None:
     with pytest.raises(QuestionLogUnavailable) as err:
         log.record(ANSWER, Asked())
     assert "s3cret-pw" not in str(err.value) and time.monotonic() - started < 20
+
+
+def test_serve_refuses_a_bad_database_url_before_loading_any_model(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv("LICENSEBOT_DATABASE_URL", "mysql://app:s3cret-pw@db/licensebot")
+
+    class NoModels(Runtime):
+        def generator(self) -> tuple[Generator, ModelInfo]:
+            raise AssertionError("the model was loaded before the settings were checked")
+
+    assert main(["serve"], runtime=NoModels) == 2
+    err = capsys.readouterr().err
+    assert "LICENSEBOT_DATABASE_URL must start with one of" in err and "s3cret-pw" not in err
