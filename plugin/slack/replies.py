@@ -71,6 +71,11 @@ def split_reply(text: str, messages: list[list[Block]], *, answered: bool = True
     ), answered)
 
 
+def is_continuation(text: str) -> bool:
+    """Whether ``text`` is the notification text of a later message of a split reply."""
+    return text.startswith(prompts.message("continued", n=0, total=0).split("0", 1)[0])
+
+
 def count_failure(deps: SlackDeps, exc: BaseException) -> None:
     deps.metrics.errors.labels(type(exc).__name__).inc()
 

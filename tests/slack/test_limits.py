@@ -168,3 +168,11 @@ def test_a_lookup_past_the_quote_budget_is_cut_with_a_note_linking_the_source() 
     assert "".join(quotes_in(everything)) == chunk.text[:MESSAGE_QUOTE_BUDGET]
     note = json.dumps(everything[-1])
     assert "cut here" in note and "<https://big.example/l|source>" in note
+
+
+def test_the_later_messages_of_a_split_answer_say_they_continue_it() -> None:
+    from licensebot.slack.replies import is_continuation, split_reply
+
+    reply = split_reply("the answer", answer_messages(_giant_answer()))
+    assert not is_continuation(reply.messages[0].text)
+    assert len(reply.messages) > 1 and all(is_continuation(m.text) for m in reply.messages[1:])
