@@ -25,6 +25,9 @@ from exc``), so nothing above the boundaries catches a library's exception.
     │   ├── ModelTimeout
     │   └── GGUFError                  the model file is not readable GGUF
     ├── SlackError                     Slack rejected the token or cannot be reached
+    │   └── SlackPostFailed            Slack refused a reply (too long, gone, rate limited)
+    ├── QuestionLogError               the question log's database rejected an operation
+    │   └── QuestionLogUnavailable     cannot be reached (chat "question_log_unavailable")
     └── DevtoolError                   a benchmark or soak run could not complete
 """
 
@@ -118,6 +121,20 @@ class GGUFError(ModelError):
 
 class SlackError(LicensebotError):
     """Slack rejected the bot token, or its API cannot be reached."""
+
+
+class SlackPostFailed(SlackError):
+    """Slack refused to post a reply (a chat.* call or a response_url), after its retries."""
+
+
+class QuestionLogError(LicensebotError):
+    """The question log's database rejected an operation (the answer itself is unaffected)."""
+
+    chat = "question_log_unavailable"
+
+
+class QuestionLogUnavailable(QuestionLogError):
+    """The question log's database cannot be reached (server down, wrong host or password)."""
 
 
 class DevtoolError(LicensebotError):

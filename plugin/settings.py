@@ -147,6 +147,12 @@ class Settings:
         "LICENSEBOT_RETENTION_DAYS", 90, "Days the question log keeps who asked what; 0 keeps nothing.",
         low=0, high=36_500,
     )
+    database_url: str = _setting(
+        "LICENSEBOT_DATABASE_URL", "",
+        "Question log database shared by replicas (postgresql://user:password@host:5432/db), secret; "
+        "empty: a SQLite file in the data folder.",
+        secret=True, shown_default="(SQLite file)",
+    )
     log_level: str = _setting(
         "LICENSEBOT_LOG_LEVEL", "info", "debug, info, warning or error.", choices=("debug", "info", "warning", "error"),
     )

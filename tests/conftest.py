@@ -12,6 +12,7 @@ from licensebot.index.search import RetrievalConfig, Retriever
 from licensebot.index.sources import load_scancode, scancode_license_dir
 from licensebot.index.text import chunk_document
 from tests.fakes import HashEmbedder, MemoryStore
+from tests.postgres import PostgresServer, binaries
 from tests.slack.fake_slack import FakeSlack
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -35,6 +36,25 @@ def fake_slack_api() -> Iterator[FakeSlack]:
     slack = FakeSlack().start()
     yield slack
     slack.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the session (tests/postgres.py)."""
+    found = binaries()
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's initdb/pg_ctl are missing; .ci/run installs them (apt-get install postgresql)")
+        pytest.skip("needs PostgreSQL's initdb and pg_ctl (Debian: apt-get install postgresql; .ci/run does that)")
+    server = PostgresServer(found).start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A database of its own for each test, on the session's server."""
+    return postgres_server.new_database()
 
 
 @pytest.fixture(scope="session")

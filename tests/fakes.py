@@ -11,7 +11,7 @@ import numpy as np
 from licensebot.errors import ModelError, StoreUnavailable
 from licensebot.index.documents import Chunk
 from licensebot.index.embed import Vectors
-from licensebot.index.search import Aliases, BM25Index, Derived, NameIndex, NameMatch, Query, Snapshot, tokenize
+from licensebot.index.search import Aliases, BM25Index, Derived, NameIndex, NameMatch, Query, Snapshot, Terms, tokenize
 
 
 class HashEmbedder:
@@ -252,3 +252,8 @@ def snapshot_of(chunks: Sequence[Chunk]) -> Snapshot:
         by_doc={d: tuple(cs) for d, cs in by_doc.items()}, kinds={c.doc: c.kind for c in chunks},
     )
     return Snapshot(derived, None)
+
+
+def terms_of(question: str) -> Terms:
+    """The question's terms, each weighing the same (for lead tests without an index)."""
+    return Terms({t: 1.0 for t in tokenize(question)})

@@ -13,7 +13,7 @@ from licensebot.index.documents import Chunk
 from licensebot.index.search import Retrieval, Retriever
 from licensebot.index.text import normalize_for_match
 from tests.conftest import licensedb_docs
-from tests.fakes import FakeGenerator, MemoryStore, query_of, snapshot_of
+from tests.fakes import FakeGenerator, MemoryStore, query_of, snapshot_of, terms_of
 
 PATENTS = "What does Apache 2.0 say about patent litigation?"
 # A faithful restatement of Apache 2.0 §3's litigation sentence: the same "including", the same
@@ -376,8 +376,9 @@ def test_a_lead_that_announces_the_following_conditions_goes_on_into_them() -> N
 
     doc = licensedb_docs(["cc-by-sa-4.0"])[0]
     share_alike = next(c for c in chunk_document(doc) if c.section == "§3.b ShareAlike")
-    lead = choose_lead([Quote.of(share_alike)], query_of("What applies if we share adapted material we produce?"),
-                       question_vector=None, embedder=None, idf=lambda term: 1.0)
+    question = "What applies if we share adapted material we produce?"
+    lead = choose_lead([Quote.of(share_alike)], query_of(question),
+                       question_vector=None, embedder=None, terms=terms_of(question))
     assert "the following conditions also apply." in lead.text
     assert "Adapter's License" in lead.text, "the announced condition is part of the lead"
     assert doc.body[lead.start : lead.end] == lead.text
@@ -408,7 +409,7 @@ def test_a_list_is_quoted_whole_and_the_lead_names_the_item_it_quotes() -> None:
     assert quote.section_of(b.start + 5, b.end) == "§3.b"
     assert quote.section_of(whole.start, b.end) == "§3 to §3.b", "the lead-in is §3's own text"
     # The lead quotes item b) with nothing of c) after it, and says it is §3.b.
-    lead = choose_lead([quote], query_of("Can we accompany it with a written offer valid for three years?"),
-                       question_vector=None, embedder=None, idf=lambda term: 1.0)
+    question = "Can we accompany it with a written offer valid for three years?"
+    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
     assert "written offer" in lead.text and "Accompany it with the information" not in lead.text
     assert lead.section.endswith("§3.b") and doc.body[lead.start : lead.end] == lead.text

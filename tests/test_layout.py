@@ -11,7 +11,7 @@ def test_the_serving_path_never_imports_the_dev_tools() -> None:
     code = (
         "import sys\n"
         "import licensebot.cli, licensebot.slack.server, licensebot.slack.app, licensebot.doctor\n"
-        "from licensebot.slack.listeners import actions, assistant, commands, events, home, shortcuts\n"
+        "from licensebot.slack.listeners import actions, agent, assistant, commands, events, home, shortcuts\n"
         "loaded = sorted(m for m in sys.modules if m.startswith('licensebot.devtools'))\n"
         "print(','.join(loaded))\n"
     )

@@ -89,6 +89,7 @@ def rerank(
     terms: Terms,
     question: str,
     weights: Mapping[str, float] = WEIGHTS,
+    boost: Collection[str] = (),
 ) -> list[Hit]:
     """``hits`` with the first TOP reordered by the learned score; the rest as they were."""
     top = hits[:TOP]
@@ -104,6 +105,8 @@ def rerank(
     learned = {i: r for r, i in enumerate(sorted(range(len(top)), key=lambda i: -scores[i]))}
     # The learned order and the fused one count equally: the model moves a clause up only when the
     # fusion did not rank it far below (alone, it gained on the blind set and lost on the broad).
-    blended = {i: 1.0 / (BLEND_K + i + 1) + 1.0 / (BLEND_K + learned[i] + 1) for i in range(len(top))}
+    # The license a question is asked under (or a preferred version) keeps the edge fusion gave it.
+    blended = {i: 1.0 / (BLEND_K + i + 1) + 1.0 / (BLEND_K + learned[i] + 1)
+               + (0.5 / BLEND_K if top[i].chunk.doc in boost else 0.0) for i in range(len(top))}
     order = sorted(range(len(top)), key=lambda i: (-blended[i], i))
     return [top[i] for i in order] + hits[TOP:]

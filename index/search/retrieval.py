@@ -132,7 +132,7 @@ class Retriever:
         terms = Terms.of(query.tokens, query.expansion, {t: keyword.idf(t) for t in
                                                           {*query.tokens, *query.expansion}}, name_words)
         hits = rerank(hits, {c.id: i for i, (c, _) in enumerate(by_vector)},
-                      {c.id: i for i, (c, _) in enumerate(by_keyword)}, terms, query.text)
+                      {c.id: i for i, (c, _) in enumerate(by_keyword)}, terms, query.text, boost=scope.boost)
         hits = lists_first(promote(keyword, hits, query.tokens, docs, name_words, query.quoted), k)[:k]
         best = max((h.similarity for h in hits), default=0.0)
         bar = self.config.min_similarity_named if query.named.docs else self.config.min_similarity

@@ -59,13 +59,14 @@ def _ack_latencies(settings: Settings, service: Any, n: int) -> list[float]:
     from licensebot.slack.deps import SlackDeps
     from licensebot.slack.questions import QuestionLog
     from licensebot.slack.server import BackgroundServer
+    from licensebot.slack.sqlite_store import SqliteQuestionStore
 
     stub = SlackStub().start()
     secret = "bench-secret"
     slack_settings = replace(settings, slack_bot_token="xoxb-bench", slack_signing_secret=secret,
                              slack_api_url=stub.api_url)
     deps = SlackDeps(settings=slack_settings, service=service,
-                     questions=QuestionLog(settings.data_dir / "bench-questions.sqlite3"),
+                     questions=QuestionLog(SqliteQuestionStore(settings.data_dir / "bench-questions.sqlite3")),
                      reindexer=_NoReindex(),
                      status=lambda: {"documents": 0, "chunks": 0, "indexed_at": ""})
     server = BackgroundServer(deps, create_app(deps)).start()

@@ -29,6 +29,7 @@ from licensebot import prompts
 from licensebot.devtools.loopback import SignedSender, SlackStub, free_port
 from licensebot.devtools.stats import percentile
 from licensebot.settings import Settings
+from licensebot.slack.replies import is_continuation
 
 QUESTIONS = (
     "Can we use Llama 3.1 outputs to train our own model?",
@@ -58,7 +59,9 @@ class _Recorder(SlackStub):
 
     def handle(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         key = ""
-        if method == "chat.postMessage" and params.get("thread_ts"):
+        if is_continuation(str(params.get("text", ""))):
+            pass  # a long answer's later message: part of the reply already noted, not a duplicate
+        elif method == "chat.postMessage" and params.get("thread_ts"):
             key = "thread:" + str(params["thread_ts"])
         elif method.startswith("/response/"):
             key = method

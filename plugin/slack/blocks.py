@@ -1,26 +1,27 @@
-"""Block Kit rendering of answers.
+"""Block Kit rendering of answers and looked-up clauses.
 
 Quoted license text goes into ``rich_text`` blocks as plain ``text`` elements: Slack shows them
 exactly as written and never reads ``*``, ``_``, ``~``, backticks, ``<!channel>`` or ``<@U1>`` in
 them as formatting, links or mentions. Anything rendered as mrkdwn (titles, notes) is escaped.
-Limits: 3,000 characters per section text; long quotes are split across several elements of
-at most ``PIECE`` characters, so no character is lost; 50 blocks per message.
+Long quotes are split across several elements of at most ``PIECE`` characters, so no character
+is lost, and a reply too big for one message is split across messages (limits.py).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from licensebot import prompts
 from licensebot.answering.answer import Answer, Lead, Quote
+from licensebot.answering.lookup import Lookup
+from licensebot.slack.limits import (
+    BLOCK_LIMIT,
+    MESSAGE_QUOTE_BUDGET,
+    PIECE,
+    SECTION_LIMIT,
+    Block,
+    split_messages,
+)
 
-SECTION_LIMIT = 3000
-BLOCK_LIMIT = 50
-PIECE = 2900
-MESSAGE_QUOTE_BUDGET = 24_000
-"""Quoted characters per message; further quotes are listed with the command that shows them."""
-
-Block = dict[str, Any]
+__all__ = ["BLOCK_LIMIT", "PIECE", "SECTION_LIMIT", "Block"]
 
 
 def escape(text: str) -> str:
@@ -88,9 +89,20 @@ def quote_blocks(i: int, q: Quote) -> list[Block]:
     return [section(f"[{i}] " + _where(q.title, q.section, q.url, q.kind)), verbatim(q.context, q.text)]
 
 
-def answer_blocks(answer: Answer, *, feedback_id: str = "", share_value: str = "") -> list[Block]:
+def answer_messages(answer: Answer, *, feedback_id: str = "", share_value: str = "") -> list[list[Block]]:
+    """The answer's blocks over as many messages as Slack's limits need, the feedback buttons
+    and the share button at the end of the last one."""
+    tail = []
+    if feedback_id:
+        tail.append(feedback_block(feedback_id))
+    if share_value:
+        tail.append(share_block(share_value))
+    return split_messages(answer_blocks(answer), tail)
+
+
+def answer_blocks(answer: Answer) -> list[Block]:
     """Lead first (the clause's own sentence, verbatim), then the model's checked restatement if
-    any, notes, the quoted clauses, the notice, feedback buttons and the share button."""
+    any, notes, the quoted clauses (up to the quote budget) and the notice."""
     blocks: list[Block] = []
     if answer.lead is not None:
         blocks += lead_blocks(answer.lead)
@@ -111,12 +123,7 @@ def answer_blocks(answer: Answer, *, feedback_id: str = "", share_value: str = "
             blocks.append(section(f"[{i}] " + _where(q.title, q.section, q.url, q.kind) + f"\n`{hint}`"))
     if answer.notice:
         blocks.append(context(escape(answer.notice)))
-    tail = []
-    if feedback_id:
-        tail.append(feedback_block(feedback_id))
-    if share_value:
-        tail.append(share_block(share_value))
-    return blocks[: BLOCK_LIMIT - len(tail)] + tail
+    return blocks
 
 
 def feedback_block(feedback_id: str) -> Block:
@@ -158,3 +165,28 @@ def answer_fallback(answer: Answer) -> str:
 
 def text_blocks(text: str) -> list[Block]:
     return [section(text)]
+
+
+def lookup_messages(found: Lookup) -> list[list[Block]]:
+    """A looked-up section: its title, label and source link, then each clause as a rich_text
+    quote, verbatim, within the quote budget. Past the budget the text is cut, and a note says
+    so and links the source, where the rest is."""
+    first = found.clauses[0]
+    blocks = [section(_where(found.title, first.section, first.url))]
+    budget = MESSAGE_QUOTE_BUDGET
+    for clause in found.clauses:
+        if budget <= 0:
+            break
+        if len(found.clauses) > 1 and clause is not first:
+            blocks.append(context(escape(clause.section)))
+        text = clause.text[:budget]
+        budget -= len(clause.text)
+        blocks.append(verbatim(text))
+    if budget < 0:
+        where = f"<{first.url}|source>" if first.url else f"`{escape(found.doc)}`"
+        blocks.append(context(prompts.message("lookup_cut", chars=MESSAGE_QUOTE_BUDGET, where=where)))
+    return split_messages(blocks)
+
+
+def lookup_fallback(found: Lookup) -> str:
+    return escape(f"{found.title}, {found.clauses[0].section}")

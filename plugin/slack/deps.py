@@ -34,7 +34,7 @@ class SlackDeps:
     status: Callable[[], dict[str, Any]]
     model: ModelInfo | None = None
     ready: Callable[[], bool] = lambda: True
-    """Whether the index can be searched (/healthz)."""
+    """Whether the index can be searched (/readyz reports it; the replica still replies either way)."""
     seen: SeenEvents = field(default_factory=SeenEvents)
     workers: Workers = field(default_factory=Workers)
     reindex_worker: Workers = field(default_factory=lambda: Workers(size=1, name="licensebot-reindex"))
@@ -44,6 +44,8 @@ class SlackDeps:
 
     def __post_init__(self) -> None:
         self.metrics.watch_queue(lambda: self.workers.pending)
+        self.workers.on_wait = self.metrics.queue_wait.observe
+        self.metrics.index_ready.set_function(lambda: float(self.ready()))
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.settings.admins

@@ -3,23 +3,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from licensebot import prompts
 from licensebot.answering.pairs import pair_command
 from licensebot.answering.pairs.topics import load_topics
-from licensebot.slack.blocks import escape, text_blocks
+from licensebot.slack.blocks import escape
 from licensebot.slack.comparison_blocks import pair_blocks, pair_fallback
 from licensebot.slack.deps import SlackDeps
+from licensebot.slack.replies import Message, Reply, text_reply
 
 
-def pair_response(deps: SlackDeps, sub: str, rest: str) -> dict[str, Any]:
-    """What `respond` gets: the pair's blocks, or the usage / not-indexed wording."""
+def pair_reply(deps: SlackDeps, sub: str, rest: str) -> Reply:
+    """The pair's blocks, or the usage / not-indexed wording."""
     kind: Literal["compare", "diff"] = "diff" if sub == "diff" else "compare"
     service = deps.service
     found = pair_command(service.retriever, kind, rest, embedder=service.embedder)
     if found.status == "ok" and found.answer is not None:
-        return {"text": pair_fallback(found.answer), "blocks": pair_blocks(found.answer)}
+        return Reply((Message(pair_fallback(found.answer), pair_blocks(found.answer)),), True, found.answer)
     if found.status == "not_indexed":
         text = prompts.message("pair_not_indexed", names=escape(", ".join(found.missing)))
     else:
@@ -28,4 +29,4 @@ def pair_response(deps: SlackDeps, sub: str, rest: str) -> dict[str, Any]:
             text = prompts.message("diff_usage", topics=topics)
         else:
             text = prompts.message("compare_usage", topics=topics)
-    return {"text": text, "blocks": text_blocks(text)}
+    return text_reply(text)

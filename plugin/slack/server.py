@@ -1,10 +1,16 @@
 """`licensebot serve`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on /slack/events.
 
-Both modes run uvicorn on LICENSEBOT_PORT for ``/healthz`` (200 when the index can be
-searched) and ``/metrics`` (Prometheus); in HTTP mode it also takes Slack's requests, through
-Bolt's ASGI adapter, each with a timeout. SIGTERM or SIGINT: stop taking requests (uvicorn's
-graceful shutdown; in Socket Mode the socket is closed), finish the answers in flight for up to
-LICENSEBOT_DRAIN_SECONDS, exit 0.
+Both modes run uvicorn on LICENSEBOT_PORT for the probes and ``/metrics`` (Prometheus); in HTTP
+mode it also takes Slack's requests, through Bolt's ASGI adapter, each with a timeout.
+
+Probes: ``/livez`` (and ``/healthz``, its older name) is liveness: 200 while the process
+answers. ``/readyz`` is readiness: 200 while this replica can reply to Slack, 503 once it is
+draining. A Chroma server that is down does not make a replica unready: every replica would
+leave the Service together and Slack would get errors instead of the "index unavailable, try
+again" reply; ``/readyz``'s body and the ``licensebot_index_ready`` metric report it instead.
+
+SIGTERM or SIGINT: stop taking requests (uvicorn's graceful shutdown; in Socket Mode the socket
+is closed), finish the answers in flight for up to LICENSEBOT_DRAIN_SECONDS, exit 0.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from licensebot.slack.app import check_slack_settings, create_app
 from licensebot.slack.dedupe import SeenEvents
 from licensebot.slack.deps import SlackDeps
 from licensebot.slack.metrics import CONTENT_TYPE, Metrics
-from licensebot.slack.questions import QuestionLog
+from licensebot.slack.stores import question_log
 
 log = logging.getLogger("licensebot.slack")
 
@@ -45,6 +51,10 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 def build_deps(rt: Runtime) -> SlackDeps:
     """Load the model and the index once; every request shares them."""
     settings = rt.settings
+    # First, as it is quick: a malformed LICENSEBOT_DATABASE_URL stops the start before the
+    # models load (a database that is down does not: answers go on without the log).
+    questions = question_log(settings)
+    log.info("question log: %s", questions.describe())
     generator, info = rt.generator()  # a refused license stops the start here
     if isinstance(generator, LlamaCppGenerator):
         try:
@@ -81,7 +91,7 @@ def build_deps(rt: Runtime) -> SlackDeps:
     return SlackDeps(
         settings=settings,
         service=service,
-        questions=QuestionLog(settings.data_dir / "questions.sqlite3", settings.retention_days),
+        questions=questions,
         reindexer=reindexer,
         metrics=metrics,
         status=status,
@@ -110,7 +120,7 @@ class _TimedSlackHandler(SlackRequestHandler):
 
 
 def asgi_app(deps: SlackDeps, slack_app: App | None) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """/healthz, /metrics, and /slack/events when ``slack_app`` is given (HTTP mode)."""
+    """/livez, /healthz, /readyz, /metrics, and /slack/events when ``slack_app`` is given (HTTP mode)."""
     slack = _TimedSlackHandler(slack_app, deps.settings.request_timeout) if slack_app is not None else None
 
     async def plain(send: Send, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8") -> None:
@@ -125,9 +135,13 @@ def asgi_app(deps: SlackDeps, slack_app: App | None) -> Callable[[Scope, Receive
             await send({"type": "lifespan.shutdown.complete"})
             return
         path, method = scope.get("path", ""), scope.get("method", "GET")
-        if path == "/healthz" and method in ("GET", "HEAD"):
-            ok = await asyncio.to_thread(deps.ready)
-            await plain(send, 200 if ok else 503, b"ok\n" if ok else b"index unavailable\n")
+        if path in ("/livez", "/healthz") and method in ("GET", "HEAD"):
+            await plain(send, 200, b"ok\n")
+        elif path == "/readyz" and method in ("GET", "HEAD"):
+            accepting = deps.workers.accepting
+            index = "ok" if await asyncio.to_thread(deps.ready) else "unavailable (questions get the try-again reply)"
+            body = f"{'ready' if accepting else 'draining'}\nindex: {index}\n"
+            await plain(send, 200 if accepting else 503, body.encode())
         elif path == "/metrics" and method == "GET":
             await plain(send, 200, deps.metrics.exposition(), CONTENT_TYPE)
         elif slack is not None and path == "/slack/events":
@@ -177,7 +191,7 @@ def run(deps: SlackDeps, *, socket_mode: bool) -> int:
 
         handler = SocketModeHandler(slack_app, settings.slack_app_token)
         handler.connect()  # returns at once; the socket runs on its own threads
-        log.info("connected in Socket Mode; /healthz and /metrics on http://%s:%d", settings.host, settings.port)
+        log.info("connected in Socket Mode; probes and /metrics on http://%s:%d", settings.host, settings.port)
     else:
         log.info("listening on http://%s:%d/slack/events", settings.host, settings.port)
     server = uvicorn_server(asgi_app(deps, None if socket_mode else slack_app), settings)
@@ -186,6 +200,7 @@ def run(deps: SlackDeps, *, socket_mode: bool) -> int:
         handler.close()
     log.info("stopping: finishing %d answers in flight (up to %.0f s)", deps.workers.pending, settings.drain_seconds)
     finished = deps.workers.drain(settings.drain_seconds)
+    deps.questions.close()
     log.info("stopped" if finished else "stopped with answers unfinished")
     return 0 if finished else 1
 

@@ -25,6 +25,14 @@ class Workers:
         self._lock = threading.Condition()
         self._pending = 0
         self._accepting = True
+        self.on_wait: Callable[[float], None] = lambda seconds: None
+        """Told how long each piece of work waited for a worker (the metrics' queue wait)."""
+
+    @property
+    def accepting(self) -> bool:
+        """False once a drain began: this process takes no new work (/readyz says so)."""
+        with self._lock:
+            return self._accepting
 
     @property
     def pending(self) -> int:
@@ -38,9 +46,11 @@ class Workers:
                 log.warning("shutting down; dropped work submitted after the drain began")
                 return None
             self._pending += 1
+        submitted = time.monotonic()
 
         def run() -> None:
             try:
+                self.on_wait(time.monotonic() - submitted)
                 fn()
             except Exception:
                 log.exception("background work failed")

@@ -1,5 +1,6 @@
 """`licensebot serve`'s serving loop in a process of its own, on the fake index and a slow fake
-model, for the shutdown tests (signals need a real process): python -m tests.slack.serve_fakes"""
+model, with the question log the settings name (LICENSEBOT_DATABASE_URL), for the shutdown and
+replica tests (signals need a real process): python -m tests.slack.serve_fakes"""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from licensebot.index.search import RetrievalConfig, Retriever
 from licensebot.logs import configure
 from licensebot.settings import Settings
 from licensebot.slack.deps import SlackDeps
-from licensebot.slack.questions import QuestionLog
 from licensebot.slack.server import run
+from licensebot.slack.stores import question_log
 from tests.conftest import licensedb_docs
 from tests.fakes import HashEmbedder, MemoryStore
 
@@ -41,7 +42,7 @@ def main() -> int:
     deps = SlackDeps(
         settings=settings,
         service=AnswerService(retriever, SlowGenerator()),
-        questions=QuestionLog(settings.data_dir / "questions.sqlite3"),
+        questions=question_log(settings),
         reindexer=_NoReindex(),
         status=lambda: {"documents": 2, "chunks": store.count(), "indexed_at": ""},
     )

@@ -1,27 +1,16 @@
-"""Slack's AI-app surface through the real Bolt app over HTTP, against the fake Slack Web API:
-the assistant pane's suggested prompts, status, title and streamed answers (lead first)."""
+"""Slack's legacy assistant pane (assistant_view, kept for apps installed before agent_view)
+through the real Bolt app over HTTP, against the fake Slack Web API: suggested prompts when a
+thread starts, then a status, a title and streamed answers (lead first, quotes verbatim)."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from licensebot import prompts
-from licensebot.slack.app import create_app
 from licensebot.slack.deps import SlackDeps
-from licensebot.slack.server import BackgroundServer
 from tests.slack.fake_slack import Bot, FakeSlack
-
-
-@pytest.fixture
-def bot(deps: SlackDeps) -> Iterator[Bot]:
-    server = BackgroundServer(deps, create_app(deps)).start()
-    yield Bot(f"{server.url}/slack/events")
-    server.stop()
-
+from tests.slack.verbatim import assert_quotes_verbatim
 
 THREAD = {"channel": "D1", "thread_ts": "1700000900.000100"}
 
@@ -40,14 +29,16 @@ def test_a_new_assistant_thread_gets_a_greeting_and_suggested_prompts(bot: Bot, 
     assert suggested["channel_id"] == "D1" and suggested["thread_ts"] == THREAD["thread_ts"]
     messages = [p["message"] for p in suggested["prompts"]]
     assert "Can we use Llama 3.1 outputs to train our own model?" in messages
+    assert suggested["title"] == prompts.message("prompts_title")
     greeting = fake_slack.wait_for("chat.postMessage")[0]
     assert greeting["thread_ts"] == THREAD["thread_ts"] and greeting["text"] == prompts.message("assistant_greeting")
 
 
 def test_a_question_in_the_pane_is_streamed_lead_first_with_status_set_and_cleared(
-    bot: Bot, fake_slack: FakeSlack
+    bot: Bot, fake_slack: FakeSlack, deps: SlackDeps
 ) -> None:
-    assert bot.event(_question("What does Apache 2.0 say about patent litigation?"), event_id="EvA2")[0] == 200
+    question = "What does Apache 2.0 say about patent litigation?"
+    assert bot.event(_question(question), event_id="EvA2")[0] == 200
     stop = fake_slack.wait_for("chat.stopStream")[0]
     start = fake_slack.called("chat.startStream")[0]
     assert start["channel"] == "D1" and start["thread_ts"] == THREAD["thread_ts"]
@@ -58,6 +49,7 @@ def test_a_question_in_the_pane_is_streamed_lead_first_with_status_set_and_clear
     first = stop["blocks"][0]
     assert first["type"] == "rich_text" and first["elements"][0]["type"] == "rich_text_quote"
     assert any(b.get("block_id") == "licensebot_feedback" for b in stop["blocks"])
+    assert_quotes_verbatim(stop["blocks"], deps.service.ask(question))
     statuses = [c["status"] for c in fake_slack.wait_for("assistant.threads.setStatus", 2)]
     assert statuses[0] == prompts.message("assistant_status") and statuses[-1] == ""
     title = fake_slack.wait_for("assistant.threads.setTitle")[0]

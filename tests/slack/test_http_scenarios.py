@@ -6,7 +6,6 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -16,15 +15,8 @@ from licensebot.errors import ConfigError
 from licensebot.slack.app import create_app
 from licensebot.slack.deps import SlackDeps
 from licensebot.slack.server import BackgroundServer
+from tests.slack.conftest import metric
 from tests.slack.fake_slack import Bot, FakeSlack
-
-
-@pytest.fixture
-def bot(deps: SlackDeps) -> Iterator[Bot]:
-    server = BackgroundServer(deps, create_app(deps)).start()
-    yield Bot(f"{server.url}/slack/events")
-    server.stop()
-
 
 MENTION = {"type": "app_mention", "user": "U1", "channel": "C1", "ts": "1700000000.000100",
            "text": "<@UBOT> What does Apache 2.0 say about patent litigation?"}
@@ -46,14 +38,6 @@ def test_mention_is_answered_in_its_thread_once(bot: Bot, fake_slack: FakeSlack)
     assert status == 200
     time.sleep(0.5)
     assert len(fake_slack.called("chat.postMessage")) == 1
-
-
-def test_direct_message_is_answered_without_a_thread(bot: Bot, fake_slack: FakeSlack) -> None:
-    dm = {"type": "message", "channel_type": "im", "user": "U1", "channel": "D1", "ts": "1700000001.000100",
-          "text": "What does the MIT license require?"}
-    assert bot.event(dm, event_id="Ev2")[0] == 200
-    post = fake_slack.wait_for("chat.postMessage")[0]
-    assert post["channel"] == "D1" and "thread_ts" not in post
 
 
 def test_bot_messages_are_ignored(bot: Bot, fake_slack: FakeSlack) -> None:
@@ -155,23 +139,6 @@ def test_follow_up_in_a_thread_uses_the_earlier_question(bot: Bot, fake_slack: F
     assert "Llama 2" in json.dumps(post["blocks"])
 
 
-def test_rate_limited_post_is_retried_not_lost(bot: Bot, fake_slack: FakeSlack) -> None:
-    original = fake_slack.handle
-    limited = {"count": 0}
-
-    def handle(method: str, params: dict) -> dict:  # type: ignore[type-arg]
-        if method == "chat.postMessage" and limited["count"] == 0:
-            limited["count"] += 1
-            fake_slack.calls.append((method + ":429", params))
-            return {"__status__": 429}
-        return original(method, params)
-
-    fake_slack.handle = handle  # type: ignore[method-assign]
-    assert bot.event(MENTION, event_id="Ev429")[0] == 200
-    posts = fake_slack.wait_for("chat.postMessage", timeout=20)
-    assert len(posts) == 1 and len(fake_slack.called("chat.postMessage:429")) == 1
-
-
 class SlowGenerator:
     name = "slow"
 
@@ -192,44 +159,53 @@ def test_acks_stay_fast_while_answers_queue(bot: Bot, fake_slack: FakeSlack, dep
     fake_slack.wait_for("/response/q0", timeout=20)
 
 
-def test_healthz_reports_whether_the_index_can_be_searched(deps: SlackDeps) -> None:
+def _probe(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def test_a_replica_whose_index_is_down_stays_ready_and_only_a_draining_one_is_not(deps: SlackDeps) -> None:
     ready = [True]
     server = BackgroundServer(replace(deps, ready=lambda: ready[0]), None).start()
     try:
-        with urllib.request.urlopen(server.url + "/healthz", timeout=5) as resp:
-            assert resp.status == 200
+        assert _probe(server.url + "/livez") == (200, "ok\n")
+        assert _probe(server.url + "/healthz") == (200, "ok\n")
+        assert _probe(server.url + "/readyz") == (200, "ready\nindex: ok\n")
+        # Chroma down: the replica can still reply ("index unavailable, try again"), so it stays
+        # in rotation; the probe's body and the metric say what is wrong.
         ready[0] = False
-        with pytest.raises(urllib.error.HTTPError) as err:
-            urllib.request.urlopen(server.url + "/healthz", timeout=5)
-        assert err.value.code == 503
+        assert _probe(server.url + "/livez")[0] == 200
+        status, body = _probe(server.url + "/readyz")
+        assert status == 200 and "index: unavailable" in body
+        assert metric(server.url, "licensebot_index_ready") == 0
+        ready[0] = True
+        assert metric(server.url, "licensebot_index_ready") == 1
+        # Draining after SIGTERM: no new work is taken, so the Service stops sending any.
+        server.deps.workers.drain(1)
+        assert _probe(server.url + "/readyz")[0] == 503
+        assert _probe(server.url + "/livez")[0] == 200
     finally:
         server.stop()
-
-
-def _metric(url: str, name: str) -> float:
-    with urllib.request.urlopen(url + "/metrics", timeout=5) as resp:
-        assert resp.headers["content-type"].startswith("text/plain")
-        text = resp.read().decode()
-    values = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + " ")]
-    assert values, f"{name} not in /metrics"
-    return values[0]
 
 
 def test_metrics_move_with_questions(deps: SlackDeps, fake_slack: FakeSlack) -> None:
     server = BackgroundServer(deps, create_app(deps)).start()
     bot = Bot(f"{server.url}/slack/events")
     try:
-        assert _metric(server.url, 'licensebot_answers_total{outcome="answered"}') == 0
-        assert _metric(server.url, "licensebot_answer_seconds_count") == 0
+        assert metric(server.url, 'licensebot_answers_total{outcome="answered"}') == 0
+        assert metric(server.url, "licensebot_answer_seconds_count") == 0
         bot.command("What does Apache 2.0 say about patent litigation?", "U1", fake_slack.url + "/response/m1")
         bot.command("What's the weather like in Paris today?", "U1", fake_slack.url + "/response/m2")
         bot.command("?!", "U1", fake_slack.url + "/response/m3")
         fake_slack.wait_for("/response/m1"), fake_slack.wait_for("/response/m2"), fake_slack.wait_for("/response/m3")
-        assert _metric(server.url, 'licensebot_answers_total{outcome="answered"}') == 1
-        assert _metric(server.url, 'licensebot_answers_total{outcome="abstained"}') == 1
-        assert _metric(server.url, 'licensebot_answers_total{outcome="rejected"}') == 1
-        assert _metric(server.url, "licensebot_answer_seconds_count") == 2
-        assert _metric(server.url, "licensebot_queue_depth") == 0
-        assert _metric(server.url, "licensebot_reindex_running") == 0
+        assert metric(server.url, 'licensebot_answers_total{outcome="answered"}') == 1
+        assert metric(server.url, 'licensebot_answers_total{outcome="abstained"}') == 1
+        assert metric(server.url, 'licensebot_answers_total{outcome="rejected"}') == 1
+        assert metric(server.url, "licensebot_answer_seconds_count") == 2
+        assert metric(server.url, "licensebot_queue_depth") == 0
+        assert metric(server.url, "licensebot_reindex_running") == 0
     finally:
         server.stop()

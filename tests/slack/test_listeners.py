@@ -3,28 +3,43 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_sdk.webhook import WebhookResponse
 
 from licensebot import prompts
 from licensebot.answering.answer import Answer, Lead, Quote
-from licensebot.errors import StoreUnavailable
+from licensebot.errors import QuestionLogUnavailable, StoreUnavailable
 from licensebot.llm.guard import ModelInfo
-from licensebot.slack.blocks import BLOCK_LIMIT, PIECE, SECTION_LIMIT, answer_blocks, escape, quoted_text
+from licensebot.slack.blocks import answer_blocks, answer_messages, escape, quoted_text
+from licensebot.slack.conversation import is_from_a_bot, strip_mentions
 from licensebot.slack.deps import SlackDeps
-from licensebot.slack.listeners import actions, commands, events
+from licensebot.slack.limits import BLOCK_LIMIT, MESSAGE_CHARS, PIECE, SECTION_LIMIT, size
+from licensebot.slack.listeners import actions, commands
 from licensebot.slack.listeners.home import home_view
-from licensebot.slack.questions import DAY, Asked, QuestionLog
+from licensebot.slack.questions import QuestionLog
+from licensebot.slack.stores import question_log
 
 
 class Recorder:
-    def __init__(self) -> None:
-        self.calls: list[dict[str, Any]] = []
+    """Stands in for ack and respond: records the calls, answers as Slack's response_url does."""
 
-    def __call__(self, **kwargs: Any) -> None:
+    def __init__(self, status: int = 200) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self.status = status
+
+    def __call__(self, **kwargs: Any) -> WebhookResponse:
         self.calls.append(kwargs)
+        return WebhookResponse(url="", status_code=self.status, body="ok" if self.status == 200 else "bad", headers={})
+
+
+def _lookup(deps: SlackDeps, query: str) -> str:
+    """Everything a `/license lookup` reply shows, as one string."""
+    reply = commands.lookup_reply(deps, query)
+    return "\n".join(m.text + json.dumps(m.blocks, ensure_ascii=False) for m in reply.messages)
 
 
 def test_parse_subcommands() -> None:
@@ -62,12 +77,12 @@ def test_ask_responds_privately_and_share_in_channel(deps: SlackDeps) -> None:
 
 
 def test_lookup_shows_a_clause_verbatim_and_lists_sections(deps: SlackDeps) -> None:
-    text = commands.lookup_text(deps, "llama-2 1.b.v")
+    text = _lookup(deps, "llama-2 1.b.v")
     assert "Llama 2" in text and "improve any other large language model" in text
-    listing = commands.lookup_text(deps, "apache-2.0")
+    listing = _lookup(deps, "apache-2.0")
     assert "§4(d)" in listing and "§3 Grant of Patent License" in listing
-    assert "do not know" in commands.lookup_text(deps, "no-such-license")
-    assert "No section" in commands.lookup_text(deps, "mit 99")
+    assert "do not know" in _lookup(deps, "no-such-license")
+    assert "No section" in _lookup(deps, "mit 99")
 
 
 def test_list_groups_by_kind_and_category(deps: SlackDeps) -> None:
@@ -115,9 +130,9 @@ def test_share_posts_the_private_answer_in_the_channel_as_shown(deps: SlackDeps)
 
 
 def test_with_retention_zero_nothing_is_kept_but_share_still_works(deps: SlackDeps, tmp_path: Path) -> None:
-    deps.questions = QuestionLog(tmp_path / "none.sqlite3", retention_days=0)
+    deps.questions = question_log(replace(deps.settings, data_dir=tmp_path / "none", retention_days=0))
     blocks = _private_answer(deps, "What does Apache 2.0 say about patent litigation?")
-    assert not (tmp_path / "none.sqlite3").exists()
+    assert not (tmp_path / "none").exists()
     assert "licensebot_feedback" not in {b.get("block_id") for b in blocks}
     respond = Recorder()
     actions.share_answer(deps, {"actions": [_button(blocks, "licensebot_share")], "user": {"id": "U1"},
@@ -126,23 +141,10 @@ def test_with_retention_zero_nothing_is_kept_but_share_still_works(deps: SlackDe
     assert "Apache License 2.0" in json.dumps(respond.calls[0]["blocks"])
 
 
-def test_the_question_log_forgets_after_the_retention_period(tmp_path: Path) -> None:
-    now = [1_000_000.0]
-    log = QuestionLog(tmp_path / "q.sqlite3", retention_days=90, clock=lambda: now[0])
-    answer = Answer(question="q", answer="a", abstained=True)
-    old = log.record(answer, Asked("U1", "C1", "dm"))
-    now[0] += 89 * DAY
-    recent = log.record(answer, Asked("U2", "C1", "dm"))
-    assert log.get(old) is not None
-    now[0] += 2 * DAY
-    assert log.purge() == 1
-    assert log.get(old) is None and log.get(recent) is not None
-
-
 def test_mentions_are_stripped_and_bots_ignored() -> None:
-    assert events.strip_mentions("<@UBOT> can we use MIT?") == "can we use MIT?"
-    assert events.is_from_a_bot({"bot_id": "B1", "text": "hi"})
-    assert not events.is_from_a_bot({"user": "U1", "text": "hi"})
+    assert strip_mentions("<@UBOT> can we use MIT?") == "can we use MIT?"
+    assert is_from_a_bot({"bot_id": "B1", "text": "hi"})
+    assert not is_from_a_bot({"user": "U1", "text": "hi"})
 
 
 def _answer(text: str, quote_text: str, n: int = 60) -> Answer:
@@ -153,9 +155,12 @@ def _answer(text: str, quote_text: str, n: int = 60) -> Answer:
 
 def test_blocks_escape_mrkdwn_and_respect_limits() -> None:
     answer = _answer("<!channel> see <@U123> & co", "Clause text <!here> " + "word " * 2000)
-    blocks = answer_blocks(answer, feedback_id="k", share_value="id:k")
-    assert len(blocks) <= BLOCK_LIMIT
-    assert blocks[-2]["block_id"] == "licensebot_feedback" and blocks[-1]["block_id"] == "licensebot_share"
+    messages = answer_messages(answer, feedback_id="k", share_value="id:k")
+    assert len(messages) > 1, "24,000 quoted characters do not fit one message"
+    assert all(len(m) <= BLOCK_LIMIT and size(m) <= MESSAGE_CHARS for m in messages)
+    last = messages[-1]
+    assert last[-2]["block_id"] == "licensebot_feedback" and last[-1]["block_id"] == "licensebot_share"
+    blocks = [b for m in messages for b in m]
     for b in blocks:
         if b["type"] == "section":
             assert len(b["text"]["text"]) <= SECTION_LIMIT
@@ -207,10 +212,10 @@ def test_home_view_shows_status_model_and_a_local_date(deps: SlackDeps) -> None:
 
 
 def test_lookup_tells_versions_from_sections(deps: SlackDeps) -> None:
-    assert "Llama 3.1 Community License" in commands.lookup_text(deps, "llama 3.1").splitlines()[0]
-    clause = commands.lookup_text(deps, "llama 3.1 1.b.i")
+    assert "Llama 3.1 Community License" in _lookup(deps, "llama 3.1").splitlines()[0]
+    clause = _lookup(deps, "llama 3.1 1.b.i")
     assert "Llama 3.1" in clause.splitlines()[0] and "Built with Llama" in clause
-    assert "§4(d)" in commands.lookup_text(deps, "apache-2.0 4(d)")
+    assert "§4(d)" in _lookup(deps, "apache-2.0 4(d)")
 
 
 @pytest.mark.parametrize(
@@ -231,3 +236,45 @@ def test_a_failed_answer_gets_a_friendly_reply_without_the_error_text(
     respond = Recorder()
     commands.run_command(deps, {"text": "What about MIT?", "user_id": "U1"}, respond)  # type: ignore[arg-type]
     assert shown in respond.calls[0]["text"] and hidden not in respond.calls[0]["text"]
+
+
+class DownStore:
+    """A question store whose database cannot be reached."""
+
+    def __getattr__(self, name: str) -> Any:
+        def unavailable(*args: Any) -> Any:
+            raise QuestionLogUnavailable("the question log database at postgresql://db:5432/q is unavailable")
+
+        return unavailable
+
+
+def test_with_the_question_log_down_answers_still_come_and_no_vote_is_thanked_and_lost(deps: SlackDeps) -> None:
+    deps.questions = QuestionLog(DownStore())
+    blocks = _private_answer(deps, "What does Apache 2.0 say about patent litigation?")
+    assert any(b["type"] == "rich_text" for b in blocks), "the answer is shown"
+    # No feedback buttons: a vote on an answer that is not logged could not be kept.
+    assert "licensebot_feedback" not in {b.get("block_id") for b in blocks}
+    respond = Recorder()
+    actions.record_vote(deps, {"actions": [{"value": "up:" + "a" * 32}], "user": {"id": "U9"}},
+                        respond)  # type: ignore[arg-type]
+    assert respond.calls[0]["text"] == prompts.message("question_log_unavailable")
+    # Sharing answers the question again from the button's value.
+    share = _button(blocks, "licensebot_share")
+    actions.share_answer(deps, {"actions": [share], "user": {"id": "U1"}, "channel": {"id": "C7"}},
+                         respond)  # type: ignore[arg-type]
+    assert respond.calls[1]["response_type"] == "in_channel" and "Apache License 2.0" in json.dumps(respond.calls[1])
+    assert deps.metrics.errors.labels("QuestionLogUnavailable")._value.get() >= 3
+
+
+def test_a_refused_slash_command_reply_is_replaced_by_an_apology(deps: SlackDeps) -> None:
+    class RefusesFirst(Recorder):
+        def __call__(self, **kwargs: Any) -> WebhookResponse:
+            self.status = 400 if not self.calls else 200
+            return super().__call__(**kwargs)
+
+    respond = RefusesFirst()
+    commands.run_command(deps, {"text": "What does Apache 2.0 say about patent litigation?", "user_id": "U1"},
+                         respond)  # type: ignore[arg-type]
+    assert len(respond.calls) == 2 and respond.calls[0]["blocks"]
+    apology = respond.calls[1]
+    assert apology["text"] == prompts.message("post_failed") and apology["replace_original"] is True

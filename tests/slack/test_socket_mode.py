@@ -17,6 +17,7 @@ from websockets.sync.server import ServerConnection, serve
 from licensebot.slack.app import create_app
 from licensebot.slack.deps import SlackDeps
 from tests.slack.fake_slack import FakeSlack
+from tests.slack.verbatim import assert_quotes_verbatim
 
 
 class FakeSocketMode:
@@ -72,13 +73,17 @@ def socket_app(deps: SlackDeps, fake_slack: FakeSlack) -> Iterator[FakeSocketMod
     ws.stop()
 
 
+def _event(envelope_id: str, event_id: str, event: dict[str, Any]) -> dict[str, Any]:
+    return {"envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": False,
+            "retry_attempt": 0, "retry_reason": "",
+            "payload": {"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event_id": event_id,
+                        "event_time": int(time.time()), "event": event}}
+
+
 def test_mention_over_socket_mode(socket_app: FakeSocketMode, fake_slack: FakeSlack) -> None:
     event = {"type": "app_mention", "user": "U1", "channel": "C1", "ts": "1700000100.000100",
              "text": "<@UBOT> What does Apache 2.0 say about patent litigation?"}
-    envelope = {"envelope_id": "env-1", "type": "events_api", "accepts_response_payload": False,
-                "retry_attempt": 0, "retry_reason": "",
-                "payload": {"type": "event_callback", "team_id": "T1", "api_app_id": "A1",
-                            "event_id": "EvS1", "event_time": int(time.time()), "event": event}}
+    envelope = _event("env-1", "EvS1", event)
     socket_app.outbox.put(envelope)
     socket_app.ack_for("env-1")
     post = fake_slack.wait_for("chat.postMessage")[0]
@@ -99,3 +104,20 @@ def test_slash_command_over_socket_mode(socket_app: FakeSocketMode, fake_slack: 
     ack = socket_app.ack_for("env-3")
     assert time.perf_counter() - started < 2.0
     assert "/license lookup" in ack["payload"]["text"]
+
+
+def test_an_agent_dm_over_socket_mode(socket_app: FakeSocketMode, fake_slack: FakeSlack, deps: SlackDeps) -> None:
+    opened = {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "messages", "event_ts": "1.1"}
+    socket_app.outbox.put(_event("env-a1", "EvSA1", opened))
+    socket_app.ack_for("env-a1")
+    prompts_set = fake_slack.wait_for("assistant.threads.setSuggestedPrompts")[0]
+    assert prompts_set["channel_id"] == "D1" and "thread_ts" not in prompts_set
+    question = "What does Apache 2.0 say about patent litigation?"
+    dm = {"type": "message", "channel_type": "im", "user": "U1", "channel": "D1", "ts": "1700000200.000100",
+          "event_ts": "1700000200.000100", "text": question}
+    socket_app.outbox.put(_event("env-a2", "EvSA2", dm))
+    socket_app.ack_for("env-a2")
+    stop = fake_slack.wait_for("chat.stopStream")[0]
+    assert fake_slack.called("chat.startStream")[0]["thread_ts"] == dm["ts"]
+    assert_quotes_verbatim(stop["blocks"], deps.service.ask(question))
+    assert fake_slack.wait_for("assistant.threads.setStatus", 2)[-1]["status"] == ""

@@ -1,28 +1,26 @@
-"""Slack's assistant pane (AI app surface): suggested prompts when a thread starts, then every
-message answered on the same path as mentions, with a status while searching, a thread title,
-and the answer streamed so that the lead shows first."""
+"""Slack's assistant pane (``assistant_view``, the legacy AI-app surface with Chat and History
+tabs, kept for apps installed before agent_view): suggested prompts when a thread starts, then
+every message answered on the same path as the agent DM (conversation.py), with a status, a
+thread title and the answer streamed so that the lead shows first.
+
+Bolt's Assistant middleware also takes every reply inside a DM thread, under agent_view too:
+they are answered here, as follow-ups read with the thread's earlier questions."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Any
 
-from slack_bolt import App, Assistant, BoltContext, SetSuggestedPrompts
+from slack_bolt import App, Assistant, BoltContext, SayStream, SetStatus, SetSuggestedPrompts, SetTitle
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from licensebot import prompts
+from licensebot.slack.conversation import Tools, answer_turn, turn_of
 from licensebot.slack.deps import SlackDeps
-from licensebot.slack.posting import post, set_status, stream
-from licensebot.slack.questions import Asked
-from licensebot.slack.replies import answer_reply, text_reply
-
-TITLE_CHARS = 80
 
 
 def thread_started(set_suggested_prompts: SetSuggestedPrompts, say: Any) -> None:
     say(prompts.message("assistant_greeting"))
-    set_suggested_prompts(prompts=prompts.messages("suggested_prompts"))
+    set_suggested_prompts(prompts=prompts.messages("suggested_prompts"), title=prompts.message("prompts_title"))
 
 
 def context_changed() -> None:
@@ -30,30 +28,15 @@ def context_changed() -> None:
     (Bolt's default would store it in message metadata, an extra API call per switch)."""
 
 
-def answer_in_thread(deps: SlackDeps, client: WebClient, event: dict[str, Any], team: str) -> None:
-    channel, thread_ts = event["channel"], event.get("thread_ts") or event["ts"]
-    user, question = event.get("user", ""), event.get("text", "")
-    set_status(client, channel, thread_ts, prompts.message("assistant_status"))
-    try:
-        with suppress(SlackApiError):  # a title is a nicety; the answer matters
-            client.assistant_threads_setTitle(channel_id=channel, thread_ts=thread_ts, title=question[:TITLE_CHARS])
-        reply = answer_reply(deps, question, asked=Asked(user, channel, "assistant"))
-        stream(client, channel, thread_ts, reply, team=team, user=user)
-    except Exception:
-        deps.metrics.errors.labels("post").inc()
-        post(client, channel, text_reply(prompts.message("apology")), thread_ts)
-        raise
-    finally:
-        set_status(client, channel, thread_ts, "")
-
-
 def register(app: App, deps: SlackDeps) -> None:
     assistant = Assistant()
 
-    def on_user_message(payload: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        # The status shows at once, from the listener; the answer runs on the worker pool so a
-        # shutdown can wait for it.
-        deps.submit(lambda: answer_in_thread(deps, client, payload, context.team_id or ""))
+    def on_user_message(payload: dict[str, Any], client: WebClient, context: BoltContext,
+                        set_status: SetStatus | None, say_stream: SayStream | None, set_title: SetTitle | None) -> None:
+        # The answer runs on the worker pool so a shutdown can wait for it.
+        turn = turn_of(payload, "assistant", context.team_id or "")
+        tools = Tools(set_status=set_status, say_stream=say_stream, set_title=set_title)
+        deps.submit(lambda: answer_turn(deps, client, turn, tools))
 
     assistant.thread_started(thread_started)
     assistant.thread_context_changed(context_changed)

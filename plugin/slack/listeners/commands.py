@@ -8,22 +8,25 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from licensebot import prompts
-from licensebot.slack.blocks import escape, text_blocks
+from licensebot.answering.lookup import Lookup
+from licensebot.errors import SlackPostFailed
+from licensebot.slack.blocks import escape, lookup_fallback, lookup_messages
 from licensebot.slack.deps import SlackDeps
-from licensebot.slack.pair_commands import pair_response
+from licensebot.slack.pair_commands import pair_reply
+from licensebot.slack.posting import apologise, respond_reply
 from licensebot.slack.questions import Asked
 from licensebot.slack.reindexing import run_reindex, submit_reindex
-from licensebot.slack.replies import answer_reply, error_text
+from licensebot.slack.replies import Reply, answer_reply, count_failure, error_text, split_reply, text_reply
 
 log = logging.getLogger("licensebot.slack")
 
 
 def parse(text: str) -> tuple[str, str]:
-    """('ask'|'share'|'lookup'|'list'|'help'|'reindex'|'feedback'|'compare'|'diff', rest)."""
+    """('ask'|'share'|'lookup'|'compare'|'diff'|'list'|'help'|'reindex'|'feedback', rest)."""
     text = (text or "").strip()
     word, _, rest = text.partition(" ")
     sub = word.lower()
-    if sub in ("share", "lookup", "list", "help", "reindex", "feedback", "compare", "diff"):
+    if sub in ("share", "lookup", "compare", "diff", "list", "help", "reindex", "feedback"):
         return sub, rest.strip()
     if not text:
         return "help", ""
@@ -54,35 +57,45 @@ def run_command(deps: SlackDeps, body: dict[str, Any], respond: Respond) -> None
     if sub == "help" or (sub in ("reindex", "feedback") and not deps.is_admin(user)):
         return
     try:
-        if sub in ("ask", "share"):
-            asked = Asked(user, body.get("channel_id", ""), "command")
-            # A private answer offers "Share in channel"; a shared one is already there.
-            reply = answer_reply(deps, rest, asked=asked, shareable=sub == "ask")
-            kind = "in_channel" if sub == "share" and reply.answered else "ephemeral"
-            respond(text=reply.text, blocks=reply.blocks, response_type=kind, replace_original=True)
-        elif sub == "lookup":
-            text = lookup_text(deps, rest)
-            respond(text=text, blocks=text_blocks(text), response_type="ephemeral", replace_original=True)
-        elif sub in ("compare", "diff"):  # two licenses at once: slack/pair_commands.py
-            respond(**pair_response(deps, sub, rest), response_type="ephemeral", replace_original=True)
-        elif sub == "list":
-            text = list_text(deps)
-            respond(text=text, blocks=text_blocks(text), response_type="ephemeral", replace_original=True)
-        elif sub == "feedback":
-            text = feedback_text(deps)
-            respond(text=text, blocks=text_blocks(text), response_type="ephemeral", replace_original=True)
-        elif sub == "reindex":
+        if sub == "reindex":
             submit_reindex(deps, lambda: run_reindex(deps, respond), respond)
+            return
+        reply, kind = command_reply(deps, sub, rest, asked=Asked(user, body.get("channel_id", ""), "command"))
     except Exception as exc:
         # The user is looking at "Searching…": replace it with what happened, never a traceback.
         log.exception("/license %s failed", sub)
-        deps.metrics.errors.labels(type(exc).__name__).inc()
-        respond(text=error_text(exc), response_type="ephemeral", replace_original=True)
+        count_failure(deps, exc)
+        reply, kind = text_reply(error_text(exc)), "ephemeral"
+    try:
+        respond_reply(deps, reply, respond, response_type=kind, replace_original=True)
+    except SlackPostFailed as exc:
+        # Slack refused the reply (too long, gone): an apology replaces "Searching…" instead.
+        apologise(deps, exc, to=respond)
 
 
-def lookup_text(deps: SlackDeps, rest: str) -> str:
-    """`/license lookup`: the same lookup as `licensebot lookup`, rendered for Slack."""
+def command_reply(deps: SlackDeps, sub: str, rest: str, *, asked: Asked) -> tuple[Reply, str]:
+    """What `/license <sub> <rest>` shows, and to whom (ephemeral or in_channel)."""
+    if sub in ("ask", "share"):
+        # A private answer offers "Share in channel"; a shared one is already there.
+        reply = answer_reply(deps, rest, asked=asked, shareable=sub == "ask")
+        return reply, "in_channel" if sub == "share" and reply.answered else "ephemeral"
+    if sub == "lookup":
+        return lookup_reply(deps, rest), "ephemeral"
+    if sub in ("compare", "diff"):  # two licenses at once: slack/pair_commands.py
+        return pair_reply(deps, sub, rest), "ephemeral"
+    text = list_text(deps) if sub == "list" else feedback_text(deps)
+    return text_reply(text), "ephemeral"
+
+
+def lookup_reply(deps: SlackDeps, rest: str) -> Reply:
+    """`/license lookup`: the same lookup as `licensebot lookup`; a clause as rich_text quotes."""
     found = deps.service.lookup(rest)
+    if found.status == "clause":
+        return split_reply(lookup_fallback(found), lookup_messages(found))
+    return text_reply(lookup_text(found, rest))
+
+
+def lookup_text(found: Lookup, rest: str) -> str:
     title = escape(found.title)
     if found.status == "usage":
         return prompts.message("lookup_usage")
@@ -90,13 +103,7 @@ def lookup_text(deps: SlackDeps, rest: str) -> str:
         return prompts.message("lookup_unknown", query=escape(rest))
     if found.status == "sections":
         return prompts.message("lookup_sections", title=title) + "\n" + escape("\n".join(found.sections))[:2800]
-    if found.status == "no_section":
-        return prompts.message("lookup_no_section", section=escape(found.section), title=title, doc=found.doc)
-    out = [f"*{title}*, {escape(found.clauses[0].section)}"]
-    for c in found.clauses:
-        out.append("\n".join("> " + line for line in escape(c.text).splitlines() if line.strip()))
-    text = "\n".join(out)
-    return text if len(text) <= 2900 else text[:2850].rsplit(" ", 1)[0] + "\n_…cut; see the source link._"
+    return prompts.message("lookup_no_section", section=escape(found.section), title=title, doc=found.doc)
 
 
 def list_text(deps: SlackDeps) -> str:

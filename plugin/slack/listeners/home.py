@@ -1,4 +1,7 @@
-"""The App Home tab: what the bot does, how to ask, index status, model and license."""
+"""App Home: the Home tab (what the bot does, how to ask, index status, model and license), and
+the Messages tab, which under agent_view is the agent DM: opening it sets the suggested prompts.
+
+``app_home_opened`` fires for both tabs (and on every open); ``event["tab"]`` says which."""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from slack_bolt import Ack, App, SetSuggestedPrompts
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from licensebot import prompts
 from licensebot.errors import LicensebotError
@@ -54,3 +58,25 @@ def publish_home(deps: SlackDeps, client: WebClient, user_id: str) -> None:
         client.views_publish(user_id=user_id, view=home_view(deps))
     except SlackApiError as exc:
         log.warning("views.publish failed: %s", exc.response.get("error"))
+
+
+def offer_prompts(set_suggested_prompts: SetSuggestedPrompts) -> None:
+    """Suggested prompts pinned to the top of the agent DM (no thread needed). An app still on
+    assistant_view has no such place and Slack refuses: nothing is lost, so it is only logged."""
+    try:
+        set_suggested_prompts(prompts=prompts.messages("suggested_prompts"), title=prompts.message("prompts_title"))
+    except (SlackApiError, SlackRequestError) as exc:
+        log.info("suggested prompts not set on the Messages tab: %s", exc)
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    def on_home_opened(ack: Ack, event: dict[str, Any], client: WebClient,
+                       set_suggested_prompts: SetSuggestedPrompts | None) -> None:
+        ack()
+        tab = event.get("tab")
+        if tab == "home":
+            deps.submit(lambda: publish_home(deps, client, event["user"]))
+        elif tab == "messages" and set_suggested_prompts is not None:
+            deps.submit(lambda: offer_prompts(set_suggested_prompts))
+
+    app.event("app_home_opened")(on_home_opened)
