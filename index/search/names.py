@@ -48,10 +48,19 @@ _DISCUSSION_WORDS = re.compile(
 )
 _WEAK_DISCUSSION_WORDS = re.compile(r"\b(articles?|blog|posts?|news)\b", re.IGNORECASE)
 """"What did the article say?" asks for a discussion; "if we adapt a CC BY-SA article" does not."""
+_REPORTED = re.compile(
+    r"\baccording to (?:the|that|this) (?:\w+ ){0,2}(?:articles?|blog|posts?|news|piece|write-?up)\b"
+    r"|\b(?:articles?|blog|posts?|news|piece)\b[^.?!]{0,60}\b(?:says?|said|claims?|argues?|argued|mentions?|points? out"
+    r"|reports?|reported|explains?|describes?)\b",
+    re.IGNORECASE,
+)
+"""What an article says, even one about a named license ("According to the news article, why do
+small companies prefer licenses like Apache 2.0?")."""
 def asks_about_discussions(question: str, *, names_a_license: bool = False) -> bool:
     """Does the question ask what people said (forum threads, articles) rather than the terms?
-    Words like "article" or "post" count only when no license is named."""
-    if _DISCUSSION_WORDS.search(question):
+    Words like "article" or "post" count when no license is named, or when the question asks what
+    the article says."""
+    if _DISCUSSION_WORDS.search(question) or _REPORTED.search(question):
         return True
     return not names_a_license and bool(_WEAK_DISCUSSION_WORDS.search(question))
 

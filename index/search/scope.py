@@ -2,7 +2,8 @@
 
 - A question that names documents ("Llama 3.1", "MNPL", "Codestral") searches only those; with
   several versions and none named, the newest.
-- A question about what people said ("forum thread", "article") searches the discussions.
+- A question about what people said ("forum thread", "article") searches the discussions, with
+  the licenses it names.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ def scope_of(query: Query, snapshot: Snapshot) -> Scope:
     names_a_license = any(kinds.get(d) == "license" for d in named.docs)
     about_discussions = asks_about_discussions(query.text, names_a_license=names_a_license) and bool(discussions)
     if about_discussions:
-        scope = discussions
-        boost_docs = set(named.docs) & discussions
+        # What people said about a named license is searched with the license itself; the
+        # discussions lead (boosted), the terms are there to quote beside them.
+        scope = discussions | set(named.docs)
+        boost_docs = (set(named.docs) & discussions) or discussions
     else:
         boost_docs = set()
         if named.docs:
