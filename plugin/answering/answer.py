@@ -119,6 +119,10 @@ def span_label(first: str, last: str) -> str:
     return f"{first} to {last}"
 
 
+WEAK_LEAD = 0.30
+"""Below this match (word coverage + cosine similarity of its best sentence) a lead is weak."""
+
+
 @dataclass(frozen=True)
 class LeadSentence:
     """One sentence of a lead with the kind of rule it states: a label is never computed over
@@ -152,6 +156,11 @@ class Lead:
     """The lead's sentences, each with its own rule kind (``rule`` is the first's)."""
     strength: float = 1.0
     """How well its best sentence matches the question (word coverage + cosine similarity)."""
+
+    @property
+    def weak(self) -> bool:
+        """No sentence clearly answers: the lead is offered as the closest clause, not as the answer."""
+        return self.strength < WEAK_LEAD
 
     @property
     def mixed(self) -> bool:

@@ -38,9 +38,7 @@ log = logging.getLogger("licensebot.answer")
 LEAD_FROM = 2
 """The lead is chosen among the sentences of this many best quotes (the second's must match
 clearly better, ``lead.LATER_QUOTE_PENALTY``, or the first's be boilerplate)."""
-WEAK_LEAD = 0.30
-"""A lead whose best sentence matches the question less than this (word coverage + cosine) is not
-presented as the answer: the answer opens with "The closest clauses are:" instead."""
+
 
 
 class AnswerService:
@@ -93,7 +91,7 @@ class AnswerService:
         lead = choose_lead(quotes[:LEAD_FROM], query, question_vector=retrieval.vector, embedder=self.embedder,
                            terms=retrieval.terms)
         # A weak lead is not restated: a plain-words version would read as the answer.
-        paraphrase, available = self._paraphrase(question, lead) if lead.strength >= WEAK_LEAD else ("", True)
+        paraphrase, available = self._paraphrase(question, lead) if not lead.weak else ("", True)
         subject = subjects.subject_of(retrieval)
         first = subjects.subject_line(subject) + "\n" if subject is not None and subject.kind != "license" else ""
         return Answer(
@@ -134,7 +132,7 @@ class AnswerService:
         else:
             kind = f" ({lead.rule})" if lead.rule else ""
             text = f"{where}{kind}: “{context}{' '.join(lead.text.split())}”"
-        if lead.strength < WEAK_LEAD:
+        if lead.weak:
             others = "; ".join(f"{q.title}, {q.section}" for q in quotes[1:] if q.section)
             text = prompts.render("closest_clauses", lead=text, others=others or "none")
         return f"{text}\nIn plain words: {paraphrase}" if paraphrase else text

@@ -9,9 +9,12 @@ is lost, and a reply too big for one message is split across messages (limits.py
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from licensebot import prompts
-from licensebot.answering.answer import Answer, Lead, Quote
+from licensebot.answering.answer import Answer, Choice, Lead, Quote
 from licensebot.answering.lookup import Lookup
+from licensebot.answering.subjects import subject_line
 from licensebot.slack.limits import (
     BLOCK_LIMIT,
     MESSAGE_QUOTE_BUDGET,
@@ -80,9 +83,30 @@ def context(text: str) -> Block:
 
 
 def lead_blocks(lead: Lead) -> list[Block]:
+    """The lead under its source and kind; when its sentences state rules of different kinds, each
+    under its own kind, so a label never speaks for a sentence of another kind."""
     where = _where(lead.title, lead.section, lead.url)
-    header = prompts.message("answer_header", where=where, rule=lead.rule) if lead.rule else where
-    return [section(header), verbatim(lead.context, lead.text)]
+    if not lead.mixed:
+        header = prompts.message("answer_header", where=where, rule=lead.rule) if lead.rule else where
+        return [section(header), verbatim(lead.context, lead.text)]
+    blocks = [section(where)]
+    for i, sentence in enumerate(lead.sentences):
+        rule = sentence.rule or prompts.message("no_rule")
+        blocks += [context(prompts.message("sentence_kind", rule=rule)),
+                   verbatim(lead.context if i == 0 else "", sentence.text)]
+    return blocks
+
+
+def choice_block(question: str, options: Sequence[Choice]) -> Block:
+    """Buttons that ask the question again, under each license it may mean."""
+    return {
+        "type": "actions",
+        "block_id": "licensebot_choices",
+        "elements": [{"type": "button", "action_id": f"reask_{i}", "text": {"type": "plain_text",
+                                                                             "text": c.title[:75]},
+                      "value": prompts.message("reask", title=c.title, question=question)[:2000]}
+                     for i, c in enumerate(options)],
+    }
 
 
 def quote_blocks(i: int, q: Quote) -> list[Block]:
@@ -104,10 +128,16 @@ def answer_blocks(answer: Answer) -> list[Block]:
     """Lead first (the clause's own sentence, verbatim), then the model's checked restatement if
     any, notes, the quoted clauses (up to the quote budget) and the notice."""
     blocks: list[Block] = []
+    if answer.subject is not None and answer.subject.kind != "license":
+        blocks.append(section(escape(subject_line(answer.subject))))
     if answer.lead is not None:
+        if answer.lead.weak:
+            blocks.append(section(prompts.message("closest_clauses")))
         blocks += lead_blocks(answer.lead)
     else:
         blocks.append(section(escape(answer.answer)))
+    if answer.choices:
+        blocks.append(choice_block(answer.question, answer.choices))
     if answer.paraphrase:
         blocks.append(context(prompts.message("in_plain_words", paraphrase=escape(answer.paraphrase))))
     for note in answer.notes:

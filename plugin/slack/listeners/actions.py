@@ -1,4 +1,5 @@
-"""Buttons under answers: Slack's feedback buttons, and "Share in channel" on private answers.
+"""Buttons under answers: Slack's feedback buttons, "Share in channel" on private answers, and
+the licenses to choose from when a question named none.
 
 Both read the question log, which every replica shares when it is in PostgreSQL: the click may
 land on a replica other than the one that answered. A vote is thanked only once it is stored;
@@ -8,6 +9,7 @@ a log that cannot be reached says so (try again) instead of dropping the vote.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -99,6 +101,19 @@ def share_answer(deps: SlackDeps, body: dict[str, Any], to: Respond) -> None:
         apologise(deps, exc, to=to, replace=False)
 
 
+def reask(deps: SlackDeps, body: dict[str, Any], to: Respond) -> None:
+    """A choice under "Which model or license do you mean?": the question asked again under the
+    license chosen, answered where the choice was offered."""
+    question = str(body["actions"][0].get("value", ""))
+    user = body.get("user", {}).get("id", "")
+    channel = body.get("channel", {}).get("id", "")
+    reply = answer_reply(deps, question, asked=Asked(user, channel, "choice"))
+    try:
+        respond_reply(deps, reply, to, response_type="ephemeral", replace_original=False)
+    except SlackPostFailed as exc:
+        apologise(deps, exc, to=to, replace=False)
+
+
 def register(app: App, deps: SlackDeps) -> None:
     def on_feedback(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
@@ -110,3 +125,9 @@ def register(app: App, deps: SlackDeps) -> None:
 
     app.action("feedback")(on_feedback)
     app.action("share_answer")(on_share)
+
+    def on_choice(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        deps.submit(lambda: reask(deps, body, respond))
+
+    app.action(re.compile(r"^reask_\d+$"))(on_choice)
