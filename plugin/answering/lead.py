@@ -19,7 +19,7 @@ from licensebot.answering.rules import classify
 from licensebot.index.embed import Embedder, Vectors
 from licensebot.index.search import Query, Terms, tokenize
 from licensebot.index.search.rerank import ASKS_MEANING
-from licensebot.index.text import heading_length, sentence_spans
+from licensebot.index.text import PROSE_SENTENCE_END, heading_length, sentence_spans
 
 LEXICAL_WEIGHT = 1.0
 FIRST_SENTENCE_BONUS = 0.05
@@ -134,12 +134,23 @@ def _boilerplate(quote: Quote, sentence: str, question: str) -> bool:
 
 
 def _labelled(quote: Quote, start: int, end: int, context: str) -> tuple[LeadSentence, ...]:
-    """The lead's sentences, each labelled on its own words (with the lead-in it completes)."""
-    out = []
+    """The lead's sentences, each labelled on its own words (with the lead-in it completes).
+
+    ``sentence_spans`` folds a short piece into the next sentence (a heading, a list marker); a
+    short sentence that states a rule of its own ("You may use Output for any purpose.") is split
+    off again here, so no label speaks for two rules."""
+    out: list[LeadSentence] = []
     for s, e in sentence_spans(quote.text[start:end]) or [(0, end - start)]:
-        text = quote.text[start + s : start + e]
-        at = quote.start + start + s
-        out.append(LeadSentence(text=text, start=at, end=at + len(text), rule=classify(text, context) or ""))
+        span_start = start + s
+        cuts = [span_start + m.end() for m in PROSE_SENTENCE_END.finditer(quote.text, span_start, start + e)]
+        at = span_start
+        for cut in [*cuts, start + e]:
+            piece = quote.text[at:cut].rstrip()
+            if cut != start + e and classify(piece, context) is None:
+                continue  # a fragment (a heading) stays with the sentence after it
+            out.append(LeadSentence(text=piece, start=quote.start + at, end=quote.start + at + len(piece),
+                                    rule=classify(piece, context) or ""))
+            at = cut
     return tuple(out)
 
 

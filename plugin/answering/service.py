@@ -81,12 +81,14 @@ class AnswerService:
             # What people said about a license can be in the discussions even when its text is
             # not indexed; the answer then notes that the license itself is missing.
             return self._not_held(question, retrieval, not_indexed, started)
-        if not retrieval.confident:
-            return self._not_found(question, retrieval, started, not_indexed)
+        # "Can we use the model?": which one? Asked even when nothing matched well, which is usual
+        # for a question that names nothing.
         options = subjects.choices(question, retrieval)
         if options:
             return replace(self._abstain(question, subjects.choice_lines(options), retrieval, started, not_indexed),
                            choices=options)
+        if not retrieval.confident:
+            return self._not_found(question, retrieval, started, not_indexed)
         quotes = select_quotes(retrieval, self.max_quotes, snapshot.doc_chunks)
         lead = choose_lead(quotes[:LEAD_FROM], query, question_vector=retrieval.vector, embedder=self.embedder,
                            terms=retrieval.terms)

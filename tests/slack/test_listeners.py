@@ -278,3 +278,29 @@ def test_a_refused_slash_command_reply_is_replaced_by_an_apology(deps: SlackDeps
     assert len(respond.calls) == 2 and respond.calls[0]["blocks"]
     apology = respond.calls[1]
     assert apology["text"] == prompts.message("post_failed") and apology["replace_original"] is True
+
+
+def test_a_model_named_is_said_first_with_its_license_and_source(deps: SlackDeps) -> None:
+    answer = deps.service.ask("Can we ship Mistral 7B inside our desktop app? What notices are needed?")
+    assert answer.subject is not None and (answer.subject.kind, answer.subject.license) == ("model", "apache-2.0")
+    assert answer.answer.startswith("Mistral 7B is released under Apache License 2.0 (https://")
+    blocks = answer_blocks(answer)
+    assert blocks[0]["type"] == "section"
+    assert "Mistral 7B is released under Apache License 2.0" in blocks[0]["text"]["text"]
+    assert answer.to_json()["subject"]["source"].startswith("https://")
+
+
+def test_a_question_naming_no_license_offers_buttons_that_ask_again(deps: SlackDeps) -> None:
+    answer = deps.service.ask("Can we use the model for commercial purposes?")
+    assert answer.abstained and len(answer.choices) >= 2
+    block = next(b for b in answer_blocks(answer) if b.get("block_id") == "licensebot_choices")
+    values = [e["value"] for e in block["elements"]]
+    assert all(v.startswith("Under the ") and v.endswith("Can we use the model for commercial purposes?")
+               for v in values)
+    respond = Recorder()
+    body = {"actions": [{"action_id": "reask_0", "value": values[0]}], "user": {"id": "U1"}, "channel": {"id": "C1"}}
+    actions.reask(deps, body, respond)  # type: ignore[arg-type]
+    chosen = deps.service.ask(values[0])
+    assert not chosen.abstained and not chosen.choices
+    assert respond.calls and respond.calls[-1]["response_type"] == "ephemeral"
+    assert chosen.quotes[0].doc == answer.choices[0].key

@@ -1,0 +1,60 @@
+"""One label per sentence: a lead's kind is never computed over sentences of different kinds, and
+the CLI, Slack and `ask --json` show the same label for the same sentence."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from licensebot import render
+from licensebot.answering.answer import Quote
+from licensebot.answering.lead import choose_lead
+from licensebot.answering.rules import classify
+from licensebot.answering.service import AnswerService
+from licensebot.index.search import Retriever
+from licensebot.index.text import sentence_spans
+from licensebot.slack.blocks import answer_blocks
+from tests.fakes import query_of, terms_of
+
+QUESTIONS = [
+    "Can we use Llama 2 outputs to improve a model that is not Llama?",
+    "Do we need a license from Meta above 700 million monthly active users under Llama 2?",
+    "What does Apache 2.0 say about patent litigation?",
+    "Does the MIT license come with any warranty?",
+    "Under the Gemma terms, may Google restrict our use remotely?",
+    "Does the Qwen license require a license above 100 million monthly active users?",
+]
+
+
+def test_every_lead_sentence_is_labelled_on_its_own_words(fake_retriever: Retriever) -> None:
+    service = AnswerService(fake_retriever, None)
+    for question in QUESTIONS:
+        lead = service.ask(question).lead
+        assert lead is not None and lead.sentences, question
+        for s in lead.sentences:
+            assert lead.text[s.start - lead.start : s.end - lead.start] == s.text, "an exact span of the lead"
+            assert len(sentence_spans(s.text)) == 1, f"a label over several sentences: {s.text!r}"
+            assert s.rule == (classify(s.text, lead.context) or ""), question
+        assert lead.rule == lead.sentences[0].rule
+
+
+def test_a_permission_beside_a_prohibition_shows_each_kind_everywhere(fake_retriever: Retriever) -> None:
+    # A short first sentence takes the next one into the lead: two rules of different kinds.
+    text = "You may use Output for any purpose. You may not use the Output to train a competing model."
+    quote = Quote(doc="x", title="Example Model License", section="§4 Outputs", text=text, start=0, end=len(text),
+                  url="")
+    question = "May we use the outputs commercially?"
+    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    assert [s.rule for s in lead.sentences] == ["permission", "prohibition"]
+    assert lead.mixed and lead.rule == "permission"
+
+    answer = AnswerService(fake_retriever, None).ask("What does Apache 2.0 say about patent litigation?")
+    shown = replace(answer, lead=lead, answer=AnswerService._lead_text(lead, "", answer.quotes))
+    cli = render.answer_text(shown)
+    slack = json.dumps(answer_blocks(shown))
+    data = shown.to_json()
+    assert "(permission) “You may use Output for any purpose.”" in cli
+    assert "(prohibition) “You may not use the Output" in cli
+    for s in lead.sentences:
+        assert f"_{s.rule}_" in slack
+        assert any(x["rule"] == s.rule and x["text"] == s.text for x in data["lead"]["sentences"])
