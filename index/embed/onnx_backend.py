@@ -27,6 +27,7 @@ import numpy as np
 
 from licensebot.errors import EmbeddingError
 from licensebot.index.embed.base import EmbedConfig, Precision, Vectors, available_cores
+from licensebot.index.embed.tokens import load_tokenizer, max_tokens
 from licensebot.index.embed.torch_backend import SentenceTransformerEmbedder
 
 log = logging.getLogger("licensebot.index")
@@ -70,8 +71,7 @@ def check_supported(model_path: Path) -> int:
     others = ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens")
     if not pooling.get("pooling_mode_mean_tokens") or any(pooling.get(k) for k in others):
         raise EmbeddingError("the ONNX path supports mean pooling only")
-    config = _read_json(model_path / "sentence_bert_config.json")
-    return int(config.get("max_seq_length", 256))
+    return max_tokens(model_path)
 
 
 def _fingerprint(model_path: Path, quantized: bool) -> str:
@@ -173,12 +173,11 @@ class OnnxEmbedder:
         and EmbeddingError is raised (the caller then uses sentence-transformers)."""
         try:
             import onnxruntime as ort
-            from tokenizers import Tokenizer
         except ImportError as exc:
-            raise EmbeddingError(f"the ONNX path needs onnxruntime and tokenizers: {exc}") from exc
+            raise EmbeddingError(f"the ONNX path needs onnxruntime: {exc}") from exc
         self.name = name
         self.dim = 0
-        max_tokens = check_supported(model_path)
+        check_supported(model_path)
         path, fresh = graph_path(model_path, cache_dir, quantized=quantized, threads=threads)
         self.threads = threads or available_cores()
         options = ort.SessionOptions()
@@ -187,14 +186,11 @@ class OnnxEmbedder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
             self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-            self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
-        except Exception as exc:  # a truncated cache file, an unreadable tokenizer
+        except Exception as exc:  # a truncated cache file
             path.unlink(missing_ok=True)
             raise EmbeddingError(f"cannot load the ONNX graph {path.name}: {exc}") from exc
-        # sentence-transformers truncates at the model's max_seq_length and pads per batch;
-        # tokenizer.json's own settings (128, fixed padding) are not what the model was used with.
-        self._tokenizer.enable_truncation(max_tokens)
-        self._tokenizer.no_padding()
+        # sentence-transformers truncates at the model's max_seq_length and pads per batch.
+        self._tokenizer = load_tokenizer(model_path)
         self._lock = threading.Lock()
         self.dim = int(self.embed(["probe"]).shape[1])
         if fresh and not quantized:

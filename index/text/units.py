@@ -117,10 +117,11 @@ def _lines(body: str) -> list[_Line]:
     return out
 
 
-def _paragraph_text(lines: list[_Line], first: _Line) -> str:
-    """The text of the paragraph that starts with ``first``."""
+def _paragraph_text(lines: list[_Line], first: int) -> str:
+    """The text of the paragraph that starts with ``lines[first]`` (by position: looking the line
+    up by value compared every line before it, field by field, once per paragraph)."""
     out: list[str] = []
-    for line in lines[lines.index(first) :]:
+    for line in lines[first:]:
         if out and line.starts_paragraph:
             break
         out.append(line.text)
@@ -210,7 +211,7 @@ def read_units(body: str) -> list[Unit]:
                 closed_definition = numbering.end_paragraph_definition()
                 closed_definition = numbering.end_bullets(line.indent) or closed_definition
                 after_list = numbering.end_list(line.indent)
-                lead_in = _paragraph_text(lines, line).rstrip().endswith(":")
+                lead_in = _paragraph_text(lines, n).rstrip().endswith(":")
                 item = None if numbering.numbered() else numbering.accept_item(line.indent, lead_in)
                 if item is not None:
                     open_unit(line, item)

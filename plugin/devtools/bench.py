@@ -11,7 +11,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,10 @@ import numpy as np
 from licensebot import prompts
 from licensebot.devtools.loopback import SignedSender, SlackStub
 from licensebot.devtools.stats import percentile
+from licensebot.devtools.tokens import profile
 from licensebot.index.documents import Chunk
-from licensebot.index.embed import Vectors
+from licensebot.index.embed import Embedder, Vectors, default_model_path
+from licensebot.index.embed.tokens import load_tokenizer, token_counts
 from licensebot.index.reindex import SourceConfig
 from licensebot.index.store import VectorStore
 from licensebot.llm.generate import LlamaCppGenerator
@@ -47,6 +49,32 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     started = time.perf_counter()
     result = fn()
     return result, time.perf_counter() - started
+
+
+class _Counted:
+    """The embedder, counting the model tokens of the texts it is given (the count is taken outside
+    the embedding and its time is kept apart, so it can be subtracted from a timing)."""
+
+    def __init__(self, inner: Embedder, model_path: Path) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self._tokenizer = load_tokenizer(model_path)
+        self.texts = self.tokens = 0
+        self.counting_s = 0.0
+
+    def embed(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> Vectors:
+        started = time.perf_counter()
+        self.texts += len(texts)
+        self.tokens += sum(token_counts(self._tokenizer, texts))
+        self.counting_s += time.perf_counter() - started
+        return self.inner.embed(texts, progress=progress)
+
+
+def _index_rates(prefix: str, counted: _Counted, chunks: int, seconds: float) -> dict[str, Any]:
+    """Chunks, texts and tokens embedded by one index run, and per second (counting time excluded)."""
+    spent = max(seconds - counted.counting_s, 1e-9)
+    return {f"{prefix}_s": round(spent, 1), f"{prefix}_chunks": chunks, f"{prefix}_texts_embedded": counted.texts,
+            f"{prefix}_tokens_embedded": counted.tokens, f"{prefix}_chunks_per_s": round(counted.texts / spent, 1),
+            f"{prefix}_tokens_per_s": round(counted.tokens / spent)}
 
 
 class _NoReindex:
@@ -101,12 +129,14 @@ def run(rt: Runtime, *, quick: bool, log: Callable[[str], None]) -> dict[str, An
     if not quick:
         results["embed_backends"] = embed_backends(lrt, log)
     store = lrt.store()
-    reindexer = lrt.reindexer(embedder, store)
-    report, seconds = _timed(lambda: reindexer.run(forget_folders=True, all_licenses=False))
-    results["index_default_s"] = round(seconds, 2)
-    results["index_default_chunks"] = store.count()
-    results["index_default_chunks_per_s"] = round(report.chunks_embedded / seconds, 1)
-    log(f"index default corpus: {seconds:.1f} s, {store.count()} chunks")
+    model_path = settings.embed_model or default_model_path()
+    counted = _Counted(embedder, model_path)
+    reindexer = lrt.reindexer(counted, store)
+    _, seconds = _timed(lambda: reindexer.run(forget_folders=True, all_licenses=False))
+    results.update(_index_rates("index_default", counted, store.count(), seconds))
+    log(f"index default corpus: {results['index_default_s']} s, {store.count()} chunks, "
+        f"{counted.tokens} tokens ({results['index_default_tokens_per_s']} tokens/s)")
+    results["index_default_tokens_by_kind"] = tokens_by_kind(store, model_path)
     _, noop = _timed(lambda: reindexer.run(forget_folders=True, all_licenses=False))
     results["index_noop_s"] = round(noop, 2)
     log(f"no-op reindex: {noop:.2f} s")
@@ -120,14 +150,21 @@ def run(rt: Runtime, *, quick: bool, log: Callable[[str], None]) -> dict[str, An
     else:
         everything = type(rt)(replace(local, data_dir=Path(tmp) / "all"))
         all_store = everything.store()
-        report, seconds = _timed(
-            lambda: everything.reindexer(embedder, all_store).run(forget_folders=True, all_licenses=True)
+        counted = _Counted(embedder, model_path)
+        _, seconds = _timed(
+            lambda: everything.reindexer(counted, all_store).run(forget_folders=True, all_licenses=True)
         )
-        results["index_all_s"] = round(seconds, 1)
-        results["index_all_chunks"] = all_store.count()
-        results["index_all_chunks_per_s"] = round(report.chunks_embedded / seconds, 1)
-        log(f"index whole LicenseDB: {seconds:.0f} s, {all_store.count()} chunks")
+        results.update(_index_rates("index_all", counted, all_store.count(), seconds))
+        log(f"index whole LicenseDB: {results['index_all_s']:.0f} s, {all_store.count()} chunks, "
+            f"{counted.tokens} tokens ({results['index_all_tokens_per_s']} tokens/s)")
+        results["index_all_tokens_by_kind"] = tokens_by_kind(all_store, model_path)
     return results
+
+
+def tokens_by_kind(store: VectorStore, model_path: Path) -> dict[str, dict[str, Any]]:
+    """docs/performance.md's token table for what ``store`` holds (see ``devtools.tokens``)."""
+    chunks = [c for part, _ in store.export() for c in part]
+    return profile(chunks, [c.search_text() for c in chunks], model_path)
 
 
 def machine() -> dict[str, Any]:
@@ -158,6 +195,7 @@ def embed_backends(rt: Runtime, log: Callable[[str], None], n: int = 1024) -> li
 
     docs = rt.documents(SourceConfig(all_licenses=False, folders=())).documents
     texts = [c.search_text() for d in docs for c in chunk_document(d)][:n]
+    tokens = sum(token_counts(load_tokenizer(rt.settings.embed_model or default_model_path()), texts))
     # Every registered backend in every precision it computes in; bfloat16 only where it is native.
     variants = [(name, precision) for name in registry.BACKENDS for precision in registry.backend(name).precisions
                 if precision != "bfloat16" or cpu_has_bf16()]
@@ -175,10 +213,11 @@ def embed_backends(rt: Runtime, log: Callable[[str], None], n: int = 1024) -> li
             continue
         if reference is None:
             reference = vectors
-        row = {"backend": backend, "precision": precision, "chunks": len(texts),
-               "chunks_per_s": round(len(texts) / seconds, 1),
+        row = {"backend": backend, "precision": precision, "chunks": len(texts), "tokens": tokens,
+               "chunks_per_s": round(len(texts) / seconds, 1), "tokens_per_s": round(tokens / seconds),
                "min_cosine_vs_torch_float32": round(float((vectors * reference).sum(axis=1).min()), 5)}
-        log(f"{backend} {precision}: {row['chunks_per_s']} chunks/s, min cosine {row['min_cosine_vs_torch_float32']}")
+        log(f"{backend} {precision}: {row['chunks_per_s']} chunks/s, {row['tokens_per_s']} tokens/s, "
+            f"min cosine {row['min_cosine_vs_torch_float32']}")
         out.append(row)
     return out
 

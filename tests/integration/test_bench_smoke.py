@@ -13,7 +13,8 @@ import pytest
 pytestmark = pytest.mark.integration
 
 KEYS = {"index_default_s", "index_all_s", "index_noop_s", "retrieval_p50_ms", "retrieval_p95_ms",
-        "answer_p50_s", "answer_p95_s", "ack_p99_ms", "peak_rss_mb"}
+        "answer_p50_s", "answer_p95_s", "ack_p99_ms", "peak_rss_mb", "index_default_tokens_embedded",
+        "index_default_tokens_per_s", "index_default_tokens_by_kind"}
 
 
 def test_bench_quick_prints_the_documented_json(tmp_path: Path, selection_file: Path) -> None:
@@ -27,6 +28,10 @@ def test_bench_quick_prints_the_documented_json(tmp_path: Path, selection_file: 
     assert KEYS <= set(results)
     assert results["index_all_s"] is None
     assert results["index_default_chunks"] > 50 and results["peak_rss_mb"] > 0
+    kinds = results["index_default_tokens_by_kind"]
+    assert kinds["all"]["chunks"] == results["index_default_chunks"]
+    # Tokens per chunk (the index embeds identical texts once, so it may embed a little less).
+    assert 0 < results["index_default_tokens_embedded"] <= kinds["all"]["tokens"]
 
 
 def test_a_short_soak_loses_and_duplicates_nothing(env: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -186,3 +187,32 @@ def test_serve_starts_and_answers_with_quotes_when_the_model_cannot_load(
     reply = answer_reply(deps, "What does the MIT license require in copies?")
     assert reply.answered and "MIT" in reply.text
     assert reply.answer is not None and reply.answer.lead is not None and not reply.answer.paraphrase
+
+
+def test_texts_are_batched_by_token_count_and_come_back_in_order(
+    embedder: SentenceTransformerEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every text of a call is sorted by its token count before batching (sentence-transformers
+    would sort only within what one encode gets, by characters), and each vector is the one the
+    text gets alone."""
+    from licensebot.index.embed.tokens import token_counts
+
+    long_text = "Licensor grants you a worldwide, royalty-free license to use the Work. " * 40  # past the cap
+    texts = ["short", long_text, "a medium sentence about the patent license and its termination", "x " * 30,
+             "WARRANTY", long_text.upper()] * 6
+    batches: list[list[str]] = []
+    encode = embedder._model.encode
+
+    def spy(batch: list[str], **kwargs: Any) -> Any:
+        batches.append(list(batch))
+        return encode(batch, **kwargs)
+
+    monkeypatch.setattr(embedder._model, "encode", spy)
+    vectors = embedder.embed(texts)
+    monkeypatch.undo()
+    counts = [token_counts(embedder._tokenizer, b) for b in batches]
+    flat = [n for b in counts for n in b]
+    assert flat == sorted(flat, reverse=True), "batches run longest first, each holding neighbours in length"
+    assert sum(len(b) for b in batches) == len(texts)
+    alone = embedder.embed([texts[1]])[0], embedder.embed([texts[2]])[0]
+    assert float(vectors[1] @ alone[0]) > 0.999 and float(vectors[2] @ alone[1]) > 0.999
