@@ -37,21 +37,32 @@ def test_builtin_question_set_meets_the_bar(tmp_path: Path, embedder: SentenceTr
 
 
 BROAD = Path(__file__).resolve().parents[1] / "data" / "broad.jsonl"
+BLIND = Path(__file__).resolve().parents[1] / "data" / "blind.jsonl"
 
 
-def test_broad_question_set_on_the_default_corpus_meets_the_bar(tmp_path: Path) -> None:
-    """The project's own broad set (109 questions over 54 licenses, 19 of them about licenses
-    the index does not hold) on the default corpus, built and searched as `licensebot` does.
-    The bars sit just under what docs/quality.md reports, so a regression fails the build."""
+@pytest.fixture(scope="module")
+def default_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[AnswerService, dict[str, str]]:
+    """The default corpus, built and searched as `licensebot` does (one build for both sets)."""
     from licensebot.runtime import Runtime
     from licensebot.settings import Settings
 
+    tmp_path = tmp_path_factory.mktemp("gate")
     rt = Runtime(Settings.from_env({"LICENSEBOT_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)}))
     embedder, store = rt.embedder(), rt.store()
     reindexer = rt.reindexer(embedder, store)
     reindexer.run(forget_folders=True)
     bodies = {d.key: d.body for d in reindexer.documents(reindexer.config()).documents}
-    metrics = evaluate(rt.service(embedder, store, None), load_items(BROAD), bodies)
+    return rt.service(embedder, store, None), bodies
+
+
+def test_broad_question_set_on_the_default_corpus_meets_the_bar(
+    default_index: tuple[AnswerService, dict[str, str]],
+) -> None:
+    """The project's own broad set (109 questions over 55 licenses, 18 of them about licenses
+    the index does not hold). The bars sit just under what docs/quality.md reports, so a
+    regression fails the build."""
+    service, bodies = default_index
+    metrics = evaluate(service, load_items(BROAD), bodies)
     items = [r for r in metrics["items"] if not r["answerable"] or r["rank"] != 1]
     assert metrics["quote_exactness"] == 1.0
     assert metrics["abstention"] == 1.0 and metrics["named"] == 1.0, items
@@ -60,3 +71,20 @@ def test_broad_question_set_on_the_default_corpus_meets_the_bar(tmp_path: Path) 
     assert metrics["hit_at_1"] >= 0.83, items
     assert metrics["grounded"] >= 0.93, items
     assert metrics["lead_grounded"] >= 0.76, items
+
+
+def test_blind_question_set_on_the_default_corpus_does_not_fall_back(
+    default_index: tuple[AnswerService, dict[str, str]],
+) -> None:
+    """The blind set (186 questions written without sight of the ranking code; its discussion
+    questions need ../shared's folders, absent here). Bars just under this stop's default-corpus
+    figures (docs/quality.md): hit@1 0.683, hit@5 0.866, grounded 0.854, lead 0.585."""
+    service, bodies = default_index
+    metrics = evaluate(service, load_items(BLIND), bodies)
+    items = [r for r in metrics["items"] if r["answerable"] and r["rank"] != 1]
+    assert metrics["quote_exactness"] == 1.0 and metrics["contradictions"] == 0
+    assert metrics["false_abstention"] <= 0.02, items
+    assert metrics["hit_at_1"] >= 0.66, items
+    assert metrics["hit_at_5"] >= 0.85, items
+    assert metrics["grounded"] >= 0.83, items
+    assert metrics["lead_grounded"] >= 0.56, items
