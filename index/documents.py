@@ -104,6 +104,12 @@ class IndexReport:
     failures: tuple[SourceFailure, ...] = field(default_factory=tuple)
     recovered: tuple[str, ...] = ()
     """What this run cleaned up after an earlier reindex that crashed or was killed."""
+    held: int = 0
+    """Documents published before their vectors (searchable by keyword, then filled)."""
+    searchable_after: float | None = None
+    """Seconds from the start of the run to publishing, when documents were held."""
+    complete_after: float | None = None
+    """Seconds from the start of the run until the last held document had its vectors."""
 
     @property
     def changed_anything(self) -> bool:

@@ -92,22 +92,29 @@ def _parser() -> argparse.ArgumentParser:
 
 
 class _Bar:
-    """A tqdm progress bar on stderr for the embedding stage."""
+    """A tqdm progress bar on stderr per stage (embedding, then filling in held documents)."""
 
     def __init__(self) -> None:
         self._bar: Any = None
+        self._stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         from tqdm import tqdm
 
-        if self._bar is None:
-            self._bar = tqdm(total=total, desc=stage, unit="chunk", file=sys.stderr, leave=False)
+        if stage == "searchable":
+            self.close()
+            print(f"the index answers now; vectors for {done} more documents follow", file=sys.stderr)
+            return
+        if self._bar is None or stage != self._stage:
+            self.close()
+            self._bar, self._stage = tqdm(total=total, desc=stage, unit="chunk", file=sys.stderr, leave=False), stage
         self._bar.n = done
         self._bar.refresh()
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+            self._bar = None
 
 
 def cmd_index(args: argparse.Namespace, rt: Runtime) -> int:
@@ -124,7 +131,8 @@ def cmd_index(args: argparse.Namespace, rt: Runtime) -> int:
             "added": report.added, "changed": report.changed, "removed": report.removed,
             "unchanged": report.unchanged, "chunks_embedded": report.chunks_embedded,
             "failures": [{"path": f.path, "reason": f.reason} for f in report.failures],
-            "recovered": report.recovered,
+            "recovered": report.recovered, "held": report.held,
+            "searchable_after_s": report.searchable_after, "complete_after_s": report.complete_after,
         }))
     else:
         print(render.report_text(report))

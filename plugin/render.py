@@ -38,6 +38,9 @@ def report_text(report: IndexReport) -> str:
         f"added {len(report.added)}, changed {len(report.changed)}, removed {len(report.removed)}, "
         f"unchanged {report.unchanged} documents; embedded {report.chunks_embedded} chunks"
     ]
+    if report.held:
+        lines.append(f"searchable after {report.searchable_after} s; the vectors of {report.held} documents "
+                     f"published without them were complete after {report.complete_after} s")
     for f in report.failures:
         lines.append(f"skipped {f.path}: {f.reason}")
     for note in report.recovered:
@@ -78,6 +81,8 @@ def inventory_text(inventory: Inventory) -> str:
     lines = [
         f"{len(inventory.documents)} documents, {inventory.chunks} chunks in {inventory.store}",
         f"last indexed: {inventory.indexed_at or 'never'}",
+        *([f"still adding vectors for {len(inventory.pending)} documents (keyword search finds them meanwhile)"]
+          if inventory.pending else []),
         *(f"folder: {folder}" for folder in inventory.folders),
     ]
     for d in sorted(inventory.documents, key=lambda d: (d.kind, d.category, d.key)):

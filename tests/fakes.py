@@ -84,6 +84,8 @@ class MemoryCollection:
         self.chunks: dict[str, Chunk] = {}
         self.vectors: dict[str, np.ndarray] = {}
         self.state: dict[str, Any] = {}
+        self.held: dict[str, Chunk] = {}
+        """Chunks published without vectors (``hold``), until ``fill``."""
 
     def upsert(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
         self.owner._check()
@@ -91,6 +93,18 @@ class MemoryCollection:
             self.chunks[c.id] = c
             self.vectors[c.id] = np.asarray(v, dtype=np.float32)
         self.owner.on_upsert(self)
+
+    def hold(self, chunks: Sequence[Chunk]) -> None:
+        self.owner._check()
+        self.held.update((c.id, c) for c in chunks)
+
+    def fill(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+        # One chunk per write, as a real store writes a large fill in several requests: a test
+        # can stop it halfway through a document (``on_upsert``).
+        for i in range(len(chunks)):
+            self.upsert(chunks[i : i + 1], vectors[i : i + 1])
+        docs = {c.doc for c in chunks}
+        self.held = {cid: c for cid, c in self.held.items() if c.doc not in docs}
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.owner._check()
@@ -116,7 +130,11 @@ class MemoryServing:
 
     def chunks(self) -> list[Chunk]:
         self._col.owner._check()
-        return list(self._col.chunks.values())
+        return [*self._col.chunks.values(), *(c for cid, c in self._col.held.items() if cid not in self._col.chunks)]
+
+    def pending(self) -> frozenset[str]:
+        self._col.owner._check()
+        return frozenset(c.doc for c in self._col.held.values())
 
     def count(self) -> int:
         self._col.owner._check()
@@ -167,11 +185,14 @@ class MemoryStore:
 
     def chunks(self) -> list[Chunk]:
         col = self._serving()
-        return list(col.chunks.values()) if col else []
+        return MemoryServing(col).chunks() if col else []
 
     def doc_hashes(self) -> dict[str, str]:
         col = self._serving()
-        return {c.doc: c.doc_sha256 for c in col.chunks.values()} if col else {}
+        if col is None:
+            return {}
+        pending = MemoryServing(col).pending()
+        return {c.doc: c.doc_sha256 for c in col.chunks.values() if c.doc not in pending}
 
     def count(self) -> int:
         col = self._serving()
@@ -190,7 +211,8 @@ class MemoryStore:
         col = self._serving()
         if col is None:
             return
-        kept = [c for c in col.chunks.values() if c.doc not in set(skip_docs)]
+        skip = set(skip_docs) | MemoryServing(col).pending()
+        kept = [c for c in col.chunks.values() if c.doc not in skip]
         if kept:
             yield kept, np.asarray([col.vectors[c.id] for c in kept], dtype=np.float32)
 

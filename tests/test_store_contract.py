@@ -99,3 +99,72 @@ def test_set_state_updates_the_serving_index_in_place(store: VectorStore) -> Non
     assert store.state()["indexed_at"] == "now"
     serving = store.serving()
     assert serving is not None and serving.state()["indexed_at"] == "now"
+
+
+def test_held_chunks_are_served_without_vectors_until_filled(store: VectorStore) -> None:
+    build = store.begin_build()
+    mit, mit_vectors = _chunks("mit", 2)
+    build.upsert(mit, mit_vectors)
+    gpl, gpl_vectors = _chunks("gpl", 3, offset=2)
+    build.hold(gpl)
+    build.set_state({"generation": "g1"})
+    store.publish(build)
+    assert store.leftovers() == [], "the held chunks' place is part of the published build"
+    serving = store.serving()
+    assert serving is not None and serving.pending() == {"gpl"}
+    assert {c.id for c in serving.chunks()} == {"mit-0", "mit-1", "gpl-0", "gpl-1", "gpl-2"}
+    held = next(c for c in serving.chunks() if c.id == "gpl-2")
+    assert (held.section, held.start, held.end, held.text) == ("§2", 20, 25, "clause 2 of gpl")
+    assert held.doc_sha256 == "sha-gpl"
+    assert {c.doc for c, _ in serving.query(np.eye(8, dtype=np.float32)[3], 5)} == {"mit"}, "no vectors yet"
+    assert store.doc_hashes() == {"mit": "sha-mit"}, "a held document is embedded again by the next run"
+    # What a fill that died between two writes leaves: part of a held document has vectors.
+    build.upsert(gpl[:2], gpl_vectors[:2])
+    assert store.serving().pending() == {"gpl"}  # type: ignore[union-attr]
+    assert store.doc_hashes() == {"mit": "sha-mit"}, "a half-filled document is embedded again too"
+    assert {c.doc for page, _ in store.export() for c in page} == {"mit"}, "and none of it carried over"
+
+    build.fill(gpl, gpl_vectors)
+    serving = store.serving()
+    assert serving is not None and serving.pending() == frozenset()
+    assert sorted(c.id for c in serving.chunks()) == ["gpl-0", "gpl-1", "gpl-2", "mit-0", "mit-1"]
+    best, similarity = serving.query(np.eye(8, dtype=np.float32)[3], 1)[0]
+    assert best.id == "gpl-1" and similarity == pytest.approx(1.0, abs=1e-5)
+    assert store.doc_hashes() == {"mit": "sha-mit", "gpl": "sha-gpl"} and store.leftovers() == []
+
+
+def test_a_discarded_build_takes_its_held_chunks_with_it(store: VectorStore) -> None:
+    _publish(store, {"mit": 1}, {"generation": "g1"})
+    build = store.begin_build()
+    chunks, _ = _chunks("gpl", 2)
+    build.hold(chunks)
+    store.discard(build)
+    assert store.leftovers() == []
+    serving = store.serving()
+    assert serving is not None and serving.pending() == frozenset() and {c.doc for c in serving.chunks()} == {"mit"}
+
+
+def test_a_document_filled_while_chunks_are_read_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chroma reads the serving collection and the held one separately; a fill between the two
+    reads must not hide the document it moves (questions keep one read for a whole generation)."""
+    import licensebot.index.store.chroma as chroma
+
+    store = ChromaStore(path=tmp_path / "chroma", collection="contract")
+    build = store.begin_build()
+    mit, mit_vectors = _chunks("mit", 2)
+    gpl, gpl_vectors = _chunks("gpl", 3, offset=2)
+    build.upsert(mit, mit_vectors)
+    build.hold(gpl)
+    build.set_state({"generation": "g1"})
+    store.publish(build)
+    reads = chroma._pages
+
+    def fill_after_the_first_read(*args: object, **kwargs: object) -> Iterator[dict[str, object]]:
+        yield from reads(*args, **kwargs)  # type: ignore[arg-type]
+        if store.serving().pending():  # type: ignore[union-attr]
+            build.fill(gpl, gpl_vectors)
+
+    monkeypatch.setattr(chroma, "_pages", fill_after_the_first_read)
+    assert sorted(c.id for c in store.chunks()) == ["gpl-0", "gpl-1", "gpl-2", "mit-0", "mit-1"]

@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,11 +101,18 @@ class SentenceTransformerEmbedder:
         # A question is small: one thread embeds it as fast and leaves the other cores to the
         # answering model. Indexing batches use every core unless the thread count is fixed.
         threads = self._fixed_threads or (self._threads if len(texts) >= BATCH_MIN else 1)
+        return self._embed(texts, progress, lambda batch: self._encode_on(threads, batch, torch))
+
+    def _encode_on(self, threads: int, batch: list[str], torch: Any) -> Vectors:
+        # The lock is taken per batch, not per call: a question's embedding waits for one batch
+        # of a long fill in the same process, not for all of it.
         with self._lock:
             torch.set_num_threads(threads)
-            return self._embed(texts, progress)
+            return self._encode(batch)
 
-    def _embed(self, texts: Sequence[str], progress: Callable[[int], None] | None) -> Vectors:
+    def _embed(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None, encode: Callable[[list[str]], Vectors]
+    ) -> Vectors:
         lengths = token_counts(self._tokenizer, texts)
         # Longest first (a memory peak shows at once); each batch is handed to sentence-transformers
         # alone, so its own sort by characters cannot regroup texts of different token counts.
@@ -113,7 +121,7 @@ class SentenceTransformerEmbedder:
         reported = 0
         for i in range(0, len(order), self.batch_size):
             rows = order[i : i + self.batch_size]
-            out[rows] = self._encode([texts[j] for j in rows])
+            out[rows] = encode([texts[j] for j in rows])
             done = i + len(rows)
             if progress is not None and (done - reported >= self.call_size or done == len(order)):
                 progress(done - reported)

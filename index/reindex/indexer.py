@@ -4,6 +4,14 @@ A run that changes anything builds a complete new collection (unchanged document
 copied, not re-embedded) and publishes it at the end, under a lock every process sharing the
 store sees. Until then questions are answered from the previous index, and a run that dies
 midway leaves that index serving; the next run reports and removes what it left behind.
+
+A run told which documents come ``first`` (``index --all``: the default selection and the
+folders) embeds only those before publishing; every other document is published held, its
+chunks found by keyword search and embedded on the spot when a question names it, and gets its
+vectors right after, a batch at a time, into the serving index. Complete, it holds the same
+chunks as a run that embedded everything first, and the same vectors up to the bfloat16 rounding
+of different batches. A run that dies while filling leaves the index serving with some documents
+held; the next run embeds them.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,7 +33,11 @@ from licensebot.index.store import IndexBuild, ReindexLock, VectorStore
 from licensebot.index.text import CHUNKER_VERSION, chunk_document
 
 Progress = Callable[[str, int, int], None]
-"""progress(stage, done, total)"""
+"""progress(stage, done, total): "embedding", then for a run with held documents "searchable"
+(held documents, once) and "filling"."""
+FILL_BATCH = 5000
+"""Chunks embedded per step of the fill (whole documents): large enough that sorting by length
+still packs batches well, small enough that other processes see vectors arrive every minute."""
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -49,11 +61,13 @@ class Indexer:
         *,
         progress: Progress = _noop,
         extra_state: dict[str, Any] | None = None,
+        first: Collection[str] | None = None,
     ) -> IndexReport:
-        """Raises ReindexInProgress at once if another reindex holds the lock."""
+        """Raises ReindexInProgress at once if another reindex holds the lock. With ``first``,
+        documents not in it are published held and filled after (see the module's text)."""
         with self.lock:
             recovered = self._clean_up()
-            return self._run(documents, failures, progress, extra_state or {}, recovered)
+            return self._run(documents, failures, progress, extra_state or {}, recovered, first)
 
     def recover(self) -> tuple[str, ...]:
         """At start-up: report and remove what a crashed reindex left, unless one is running."""
@@ -79,7 +93,9 @@ class Indexer:
         progress: Progress,
         extra_state: dict[str, Any],
         recovered: tuple[str, ...],
+        first: Collection[str] | None,
     ) -> IndexReport:
+        started = time.monotonic()
         state = self.store.state()
         hashes = self.store.doc_hashes()
         layout_changed = bool(state) and any(state.get(k) != v for k, v in self._layout().items())
@@ -120,7 +136,11 @@ class Indexer:
                 for chunks, vectors in self.store.export(skip_docs=drop):
                     build.upsert(chunks, vectors)
             chunks = [c for doc in todo for c in chunk_document(doc)]
-            embedded = self._embed_into(build, chunks, progress)
+            later = [c for c in chunks if first is not None and c.doc not in first]
+            now = [c for c in chunks if first is None or c.doc in first]
+            embedded = self._embed_into(build, now, progress)
+            if later:
+                build.hold(later)
             new_state["generation"] = uuid.uuid4().hex
             build.set_state(new_state)
             if not self.lock.still_held():
@@ -129,28 +149,79 @@ class Indexer:
         except BaseException:
             self.store.discard(build)
             raise
-        return replace(report, chunks_embedded=embedded)
+        if not later:
+            return replace(report, chunks_embedded=embedded)
+        held = sorted({c.doc for c in later})
+        report = replace(report, chunks_embedded=embedded, held=len(held),
+                         searchable_after=round(time.monotonic() - started, 1))
+        progress("searchable", len(held), len(held))
+        embedded += self._fill(build, later, progress)
+        return replace(report, chunks_embedded=embedded, complete_after=round(time.monotonic() - started, 1))
+
+    def _fill(self, build: IndexBuild, chunks: Sequence[Chunk], progress: Progress) -> int:
+        """Embed the held chunks into the published build, whole documents at a time."""
+        batches: list[list[Chunk]] = [[]]
+        for doc_chunks in _by_doc(chunks):
+            if len(batches[-1]) + len(doc_chunks) > FILL_BATCH and batches[-1]:
+                batches.append([])
+            batches[-1].extend(doc_chunks)
+        total, done, shown = len(chunks), 0, 0
+        embedded = 0
+
+        def step(n: int) -> None:
+            nonlocal shown
+            shown = min(shown + n, total)
+            progress("filling", shown, total)
+
+        progress("filling", 0, total)
+        for batch in batches:
+            vectors, distinct = self._embed(batch, progress=step)
+            # Checked after the minutes of embedding, right before writing: a run that lost the
+            # lock must not write into an index another run may be replacing.
+            if not self.lock.still_held():
+                raise ReindexAborted("the reindex lock was lost while filling in vectors; the index serves "
+                                     "and the next reindex embeds the documents still without them")
+            build.fill(batch, vectors)
+            embedded += distinct
+            done += len(batch)
+            shown = done
+            progress("filling", done, total)
+        return embedded
 
     def _embed_into(self, build: IndexBuild, chunks: Sequence[Chunk], progress: Progress) -> int:
         if not chunks:
             return 0
-        # LicenseDB holds some identical passages; embed each distinct text once.
-        texts = [c.search_text() for c in chunks]
-        digest = [hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
-        unique: dict[str, int] = {}
-        for i, d in enumerate(digest):
-            unique.setdefault(d, i)
-        order = list(unique.values())
-        total = len(order)
         done = 0
-        progress("embedding", 0, total)
 
         def step(n: int) -> None:
             nonlocal done
             done += n
             progress("embedding", done, total)
 
-        vectors = self.embedder.embed([texts[i] for i in order], progress=step)
+        total = len({_digest(c.search_text()) for c in chunks})
+        progress("embedding", 0, total)
+        vectors, distinct = self._embed(chunks, progress=step)
+        build.upsert(chunks, vectors)
+        return distinct
+
+    def _embed(self, chunks: Sequence[Chunk], *, progress: Callable[[int], None]) -> tuple[Any, int]:
+        """One vector per chunk; LicenseDB holds some identical passages, each embedded once."""
+        texts = [c.search_text() for c in chunks]
+        digest = [_digest(t) for t in texts]
+        unique: dict[str, int] = {}
+        for i, d in enumerate(digest):
+            unique.setdefault(d, i)
+        vectors = self.embedder.embed([texts[i] for i in unique.values()], progress=progress)
         row = {d: vectors[j] for j, d in enumerate(unique)}
-        build.upsert(chunks, np.vstack([row[d] for d in digest]))
-        return total
+        return np.vstack([row[d] for d in digest]), len(unique)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _by_doc(chunks: Sequence[Chunk]) -> list[list[Chunk]]:
+    groups: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        groups.setdefault(c.doc, []).append(c)
+    return list(groups.values())

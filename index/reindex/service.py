@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -124,9 +124,12 @@ class ReindexService:
         try:
             config = self.config(folders=folders, all_licenses=all_licenses, forget_folders=forget_folders)
             loaded = self.documents(config)
-            kwargs = {"progress": progress} if progress else {}
             report = Indexer(self.embedder, self.store).run(
-                loaded.documents, loaded.failures, extra_state=config.state(), **kwargs
+                loaded.documents,
+                loaded.failures,
+                extra_state=config.state(),
+                first=self._first(config),
+                progress=self._warming(progress),
             )
             result = "succeeded"
             if report.changed_anything and self.warm is not None:
@@ -138,6 +141,26 @@ class ReindexService:
         finally:
             observer.finished(result)
             self._running.release()
+
+    def _warming(self, progress: Progress | None) -> Progress:
+        """Passes progress on; once a staged run's index is searchable, reads it (``warm``) so
+        the questions asked while the rest is filled do not each pay for the first read."""
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage == "searchable" and self.warm is not None:
+                self.warm()
+            if progress is not None:
+                progress(stage, done, total)
+
+        return report
+
+    def _first(self, config: SourceConfig) -> frozenset[str] | None:
+        """With the whole LicenseDB, what is embedded before the index is published: what a
+        default run reads (the selection, the packaged licenses, the folders). The rest follows
+        while the index already answers (``Indexer``)."""
+        if not config.all_licenses:
+            return None
+        return frozenset(d.key for d in self.documents(replace(config, all_licenses=False)).documents)
 
     def build_if_empty(self, *, progress: Progress | None = None) -> IndexReport | None:
         """The first use: build the default index when the store holds none (None: it does)."""

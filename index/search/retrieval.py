@@ -20,6 +20,7 @@ from licensebot.index.search.aliases import load_aliases
 from licensebot.index.search.keyword import BM25Index
 from licensebot.index.search.match import NameMatch
 from licensebot.index.search.names import NameIndex
+from licensebot.index.search.pending import OnTheSpot, merge
 from licensebot.index.search.query import Query
 from licensebot.index.search.ranking import CANDIDATES, fuse, lists_first, promote, role_weights
 from licensebot.index.search.rerank import Terms, rerank
@@ -87,6 +88,7 @@ class Retriever:
         self.vocabulary = Vocabulary.load(self.config.vocabulary_path)
         self._lock = threading.Lock()
         self._derived: Derived | None = None
+        self._on_the_spot = OnTheSpot(embedder)
 
     def snapshot(self) -> Snapshot:
         """The serving index as of now: one read of the active-index pointer; the keyword index
@@ -99,7 +101,8 @@ class Retriever:
             if derived is None or derived.generation != generation or not len(derived.keyword):
                 derived = self._derive(generation, serving.chunks() if serving is not None else [])
                 self._derived = derived
-        return Snapshot(derived, serving, state, self.store.describe())
+        pending = serving.pending() if serving is not None else frozenset()
+        return Snapshot(derived, serving, state, self.store.describe(), pending=pending)
 
     def _derive(self, generation: object, chunks: list[Chunk]) -> Derived:
         by_doc: dict[str, list[Chunk]] = {}
@@ -124,6 +127,11 @@ class Retriever:
         docs = set(scope.docs) if scope.docs is not None else None
         vector = self.embedder.embed([query.text])[0]
         by_vector = snapshot.query(vector, CANDIDATES, docs)
+        if docs and snapshot.pending & docs:
+            # Named documents whose vectors are still being filled in: embed their chunks now.
+            held = snapshot.chunks_of(snapshot.pending & docs)
+            by_vector = merge(by_vector, self._on_the_spot.search(vector, held, CANDIDATES, snapshot.generation),
+                              CANDIDATES)
         name_words = query.name_words if docs is not None else frozenset()
         by_keyword = snapshot.keyword.search(query.tokens, CANDIDATES, docs, ignore=name_words,
                                              extra=query.expansion)

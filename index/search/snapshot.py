@@ -36,6 +36,8 @@ class Snapshot:
     state: Mapping[str, Any] = field(default_factory=dict)
     store: str = ""
     """What the store is ("Chroma embedded at ..."), for the inventory."""
+    pending: frozenset[str] = frozenset()
+    """Documents published before their vectors: keyword search finds them, vector search not yet."""
 
     @property
     def generation(self) -> object:
@@ -79,4 +81,4 @@ class Snapshot:
 
     def inventory(self) -> Inventory:
         """What is indexed, from the chunks already loaded."""
-        return Inventory.of(self.keyword.chunks, dict(self.state), self.store)
+        return Inventory.of(self.keyword.chunks, dict(self.state), self.store, self.pending)

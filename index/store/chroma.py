@@ -30,11 +30,13 @@ from licensebot.index.store.protocol import IndexBuild
 DEFAULT_COLLECTION = "licensebot"
 ACTIVE_KEY = "active"
 _UPSERT_BATCH = 2000
+_HOLD_BYTES = 4_000_000
 _PAGE = 5000
 _RESOLVE_EVERY = 1.0
 _METADATA = tuple(f for f in fields(Chunk) if f.name not in ("id", "text"))
 """Every Chunk field but the id and text (which Chroma keeps itself) travels as metadata."""
-
+HELD = "-held"
+"""Suffix of the collection beside a build that keeps chunks published before their vectors."""
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -53,12 +55,23 @@ def chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     return Chunk(id=chunk_id, text=text, **values)
 
 
+def _held_record(chunks: Sequence[Chunk]) -> str:
+    return json.dumps([{"id": c.id, "text": c.text, **chunk_metadata(c)} for c in chunks])
 
 
+def _held_chunks(record: str) -> list[Chunk]:
+    return [chunk_from(str(row.pop("id")), str(row.pop("text")), row) for row in json.loads(record)]
 
 
-
-
+def _pages(conn: Connection, col: Any, include: list[str], page: int) -> Iterator[dict[str, Any]]:
+    offset = 0
+    while True:
+        got = conn.call("read chunks", col.get, include=include, limit=page, offset=offset)
+        if got["ids"]:
+            yield got
+        if len(got["ids"]) < page:
+            return
+        offset += page
 
 
 class ChromaCollection:
@@ -68,6 +81,80 @@ class ChromaCollection:
         self._conn = conn
         self.name = name
         self._col = handle
+        self._held_col: Any = None
+        self._held_gone = False
+
+    def _held(self, *, create: bool = False) -> Any:
+        """The held chunks' collection: one record per document (its chunks as JSON) and a dummy
+        dimension, because writing 40,000 chunks one record each costs more than embedding the
+        default corpus. None once filled (it never comes back for a published build)."""
+        if self._held_col is None and (create or not self._held_gone):
+            try:
+                self._held_col = self._conn.open(self.name + HELD, create=create)
+            except CollectionMissing:
+                self._held_gone = True
+        return self._held_col
+
+    def hold(self, chunks: Sequence[Chunk]) -> None:
+        by_doc: dict[str, list[Chunk]] = {}
+        for c in chunks:
+            by_doc.setdefault(c.doc, []).append(c)
+        held = self._held(create=True)
+        part: list[tuple[str, str, int]] = []
+        size = 0
+        for doc in sorted(by_doc):
+            record = _held_record(by_doc[doc])
+            part.append((doc, record, len(by_doc[doc])))
+            size += len(record)
+            # A few megabytes a request: one request of the whole LicenseDB is too large for a server.
+            if size >= _HOLD_BYTES or len(part) >= _UPSERT_BATCH:
+                self._hold_part(held, part)
+                part, size = [], 0
+        if part:
+            self._hold_part(held, part)
+
+    def _hold_part(self, held: Any, part: list[tuple[str, str, int]]) -> None:
+        self._conn.call("hold chunks", held.upsert, ids=[d for d, _, _ in part], embeddings=[[1.0]] * len(part),
+                        documents=[r for _, r, _ in part], metadatas=[{"doc": d, "chunks": n} for d, _, n in part])
+
+    def pending(self) -> frozenset[str]:
+        held = self._held()
+        if held is None:
+            return frozenset()
+        try:
+            return frozenset(self._conn.call("read held documents", held.get, include=[])["ids"])
+        except CollectionMissing:
+            self._held_col, self._held_gone = None, True
+            return frozenset()
+
+    def fill(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+        """Give held chunks their vectors; their documents leave the held collection (all of a
+        document's chunks are filled at once). The last fill drops it."""
+        self.upsert(chunks, vectors)
+        held = self._held()
+        if held is None:
+            return
+        self._conn.call("release held documents", held.delete, ids=sorted({c.doc for c in chunks}))
+        if not self._conn.call("count held documents", held.count):
+            try:
+                self._conn.call(f"delete collection {self.name}{HELD}",
+                                lambda: self._conn.client().delete_collection(self.name + HELD))
+            except CollectionMissing:
+                pass
+            self._held_col, self._held_gone = None, True
+
+    def _held_chunks(self) -> list[Chunk]:
+        held = self._held()
+        if held is None:
+            return []
+        out: list[Chunk] = []
+        try:
+            for got in _pages(self._conn, held, ["documents"], _PAGE // 10):
+                for record in got["documents"]:
+                    out.extend(_held_chunks(str(record)))
+        except CollectionMissing:
+            self._held_col, self._held_gone = None, True
+        return out
 
     def _call(self, what: str, method: str, **kwargs: Any) -> Any:
         return self._conn.call(what, getattr(self._col, method), **kwargs)
@@ -102,31 +189,31 @@ class ChromaCollection:
         return [(chunk_from(i, t, dict(m)), 1.0 - float(d)) for i, t, m, d in rows]
 
     def pages(self, include: list[str], page: int = _PAGE) -> Iterator[dict[str, Any]]:
-        offset = 0
-        while True:
-            got = self._call("read chunks", "get", include=include, limit=page, offset=offset)
-            if got["ids"]:
-                yield got
-            if len(got["ids"]) < page:
-                return
-            offset += page
+        return _pages(self._conn, self._col, include, page)
 
     def chunks(self) -> list[Chunk]:
-        out: list[Chunk] = []
+        """Every chunk, with vectors or held (a chunk filled while this reads appears once)."""
+        # Held first: a document filled between the two reads is then in the second one at least.
+        held = self._held_chunks()
+        out: dict[str, Chunk] = {}
         for got in self.pages(["documents", "metadatas"]):
             rows = zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-            out.extend(chunk_from(i, t, dict(m)) for i, t, m in rows)
-        return out
+            out.update((i, chunk_from(i, t, dict(m))) for i, t, m in rows)
+        for c in held:
+            out.setdefault(c.id, c)
+        return list(out.values())
 
     def doc_hashes(self) -> dict[str, str]:
+        pending = self.pending()
         hashes: dict[str, str] = {}
         for got in self.pages(["metadatas"], page=10_000):
             for m in got["metadatas"]:
-                hashes[str(m.get("doc", ""))] = str(m.get("doc_sha256", ""))
+                if (doc := str(m.get("doc", ""))) not in pending:
+                    hashes[doc] = str(m.get("doc_sha256", ""))
         return hashes
 
     def export(self, skip_docs: Collection[str] = ()) -> Iterator[tuple[list[Chunk], Vectors]]:
-        skip = set(skip_docs)
+        skip = set(skip_docs) | self.pending()
         for got in self.pages(["documents", "metadatas", "embeddings"]):
             rows = zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
             kept = [(chunk_from(i, t, dict(m)), v) for i, t, m, v in rows if str(m.get("doc", "")) not in skip]
@@ -272,6 +359,7 @@ class ChromaStore:
             self.drop(name)
 
     def discard(self, build: IndexBuild) -> None:
+        self.drop(build.name + HELD)
         self.drop(build.name)
 
     def _data_names(self) -> list[str]:
@@ -283,6 +371,7 @@ class ChromaStore:
         keep = {str(meta.get("collection", "")), str(meta.get("previous", ""))}
         if not meta:
             keep.add(self.base)
+        keep |= {name + HELD for name in keep}
         return sorted(n for n in self._data_names() if n not in keep)
 
     def drop(self, name: str) -> None:

@@ -30,9 +30,12 @@ class Inventory:
     all_licenses: bool = False
     folders: tuple[str, ...] = ()
     store: str = ""
+    pending: tuple[str, ...] = ()
+    """Documents published before their vectors (``index --all`` is still filling them in)."""
 
     @classmethod
-    def of(cls, chunks: Iterable[Chunk], state: dict[str, Any], store: str = "") -> Inventory:
+    def of(cls, chunks: Iterable[Chunk], state: dict[str, Any], store: str = "",
+           pending: Iterable[str] = ()) -> Inventory:
         counts: Counter[str] = Counter()
         first: dict[str, Chunk] = {}
         for c in chunks:
@@ -49,11 +52,14 @@ class Inventory:
             all_licenses=bool(state.get("all_licenses", False)),
             folders=tuple(str(f) for f in state.get("folders", [])),
             store=store,
+            pending=tuple(sorted(pending)),
         )
 
     @classmethod
     def read(cls, store: VectorStore) -> Inventory:
-        return cls.of(store.chunks(), store.state(), store.describe())
+        serving = store.serving()
+        return cls.of(store.chunks(), store.state(), store.describe(),
+                      serving.pending() if serving is not None else ())
 
     @property
     def keys(self) -> frozenset[str]:
@@ -82,6 +88,7 @@ class Inventory:
             "indexed_at": self.indexed_at,
             "all_licenses": self.all_licenses,
             "folders": list(self.folders),
+            "pending_vectors": len(self.pending),
             "by_kind": dict(Counter(d.kind for d in self.documents)),
             "items": [asdict(d) for d in self.documents],
         }
