@@ -120,12 +120,15 @@ class _Bar:
 def cmd_index(args: argparse.Namespace, rt: Runtime) -> int:
     all_flag = True if args.all else (False if args.default else None)
     bar = _Bar()
+    embedder = rt.embedder()
     try:
-        report = rt.reindexer(rt.embedder(), rt.store()).run(
+        report = rt.reindexer(embedder, rt.store()).run(
             folders=args.folder, all_licenses=all_flag, forget_folders=args.forget_folders, progress=bar
         )
     finally:
         bar.close()
+    # Texts whose vectors the package ships were looked up, not embedded.
+    shipped = int(getattr(embedder, "looked_up", 0))
     if args.json:
         print(json.dumps({
             "added": report.added, "changed": report.changed, "removed": report.removed,
@@ -133,9 +136,12 @@ def cmd_index(args: argparse.Namespace, rt: Runtime) -> int:
             "failures": [{"path": f.path, "reason": f.reason} for f in report.failures],
             "recovered": report.recovered, "held": report.held,
             "searchable_after_s": report.searchable_after, "complete_after_s": report.complete_after,
+            "vectors_shipped": shipped,
         }))
     else:
         print(render.report_text(report))
+        if shipped:
+            print(f"{shipped} of the vectors came with the package (index/embed/shipped.py)")
     return 0
 
 

@@ -141,6 +141,23 @@ def test_the_license_a_question_is_asked_under_is_its_subject(question: str, sub
     assert names().find(question).subject == subject
 
 
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("A library we use is Apache-2.0 with the Commons Clause. Can we sell support?", ("commons-clause",)),
+        ("Our dependency is under GPL-2.0 plus Classpath-exception-2.0. May proprietary code link it?",
+         ("classpath-exception-2.0",)),
+        ("Does the Commons Clause let us sell hosting?", ()),
+    ],
+)
+def test_a_rider_named_with_its_base_license_is_the_subject(question: str, subject: tuple[str, ...]) -> None:
+    """An exception or added condition changes what its base allows: its clauses come first."""
+    indexed = {**INDEXED, "commons-clause": "Commons Clause License Condition v1.0", "gpl-2.0": "GPL 2.0",
+               "classpath-exception-2.0": "Classpath exception to GPL 2.0 or later"}
+    index = NameIndex(Catalog.build(installed_licensedb(), indexed.items()), load_aliases(), indexed=indexed)
+    assert index.find(question).subject == subject
+
+
 def test_a_name_that_is_a_license_key_means_that_text_not_its_variants() -> None:
     from licensebot.index.search import Mention, NameMatch
 

@@ -165,3 +165,39 @@ def test_questions_about_one_license_are_answered_as_before(service: AnswerServi
     answer = service.ask("Does Apache-2.0 grant a patent license?")
     assert answer.compatibility is None and not answer.comparison and answer.diff is None
     assert answer.to_json()["compatibility"] is None and answer.to_json()["comparison"] == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is CDDL-1.0 compatible with GPL-2.0?",
+        "Can we link a GPL-1.0 utility into our GPL-3.0 project?",
+        "What changed between EUPL 1.1 and EUPL 1.2 about compatible licences?",
+    ],
+)
+def test_a_compatibility_or_version_question_with_one_text_missing_is_not_answered_from_the_other(
+    service: AnswerService, question: str
+) -> None:
+    answer = service.ask(question)
+    assert answer.abstained and not answer.quotes and answer.compatibility is None
+    assert answer.not_indexed, "the answer says which license is not indexed"
+
+
+def test_a_comparison_with_one_text_missing_quotes_the_side_that_is_indexed(service: AnswerService) -> None:
+    answer = service.ask("Compare the patent grants of Apache 2.0 and the Academic Free License 3.0.")
+    assert not answer.abstained and answer.quotes and answer.quotes[0].doc == "apache-2.0"
+    assert any("afl-3.0" in i.name for i in answer.not_indexed)
+
+
+def test_a_base_license_with_its_rider_is_one_set_of_terms_not_a_pair() -> None:
+    from licensebot.answering.pairs import pair_kind
+    from licensebot.index.reindex import Indexer
+    from licensebot.index.search import Retriever
+    from tests.conftest import licensedb_docs
+    from tests.fakes import HashEmbedder, MemoryStore
+
+    store = MemoryStore()
+    Indexer(HashEmbedder(), store).run(licensedb_docs(["apache-2.0", "commons-clause", "gpl-3.0"]))
+    snapshot = Retriever(HashEmbedder(), store).snapshot()
+    assert pair_kind("Can we include an Apache-2.0 with Commons Clause library in our product?", snapshot) is None
+    assert pair_kind("Can we include an Apache-2.0 library in our GPL-3.0 product?", snapshot) == "compatibility"

@@ -13,6 +13,7 @@ from typing import cast
 
 from licensebot.errors import ConfigError, EmbeddingError
 from licensebot.index.embed.base import EmbedConfig, Embedder, Precision, default_model_path, resolve_precision
+from licensebot.index.embed.shipped import with_shipped
 
 log = logging.getLogger("licensebot.index")
 
@@ -60,15 +61,16 @@ def candidates(name: str, precision: Precision) -> list[Backend]:
 def create(
     name: str, *, model_path: Path | None, precision: str, cache_dir: Path, threads: int | None = None
 ) -> Embedder:
-    """The embedder for these settings. With ``auto``, a backend that cannot start (an ONNX graph
-    that cannot be made or does not match the reference) gives way to the next one."""
+    """The embedder for these settings, behind the vectors the package ships for its model
+    (``shipped``). With ``auto``, a backend that cannot start (an ONNX graph that cannot be
+    made or does not match the reference) gives way to the next one."""
     config = EmbedConfig(model_path or default_model_path(), resolve_precision(precision), cache_dir, threads)
     tried = candidates(name, config.precision)
     if not tried:
         raise ConfigError(f"no embedding backend computes in {config.precision}")
     for i, chosen in enumerate(tried):
         try:
-            return chosen.create(config)
+            return with_shipped(chosen.create(config), config.model_path)
         except EmbeddingError as exc:
             if i == len(tried) - 1:
                 raise

@@ -292,7 +292,21 @@ class NameIndex:
         subject: tuple[str, ...] = ()
         if opening is not None and len(mentions) > 1:
             subject = tuple(d for d in opening.docs if d in self.indexed)
+        elif len(mentions) > 1:
+            # "Apache-2.0 with the Commons Clause": the rider changes what its base allows, so
+            # what the two allow together is in the rider's clauses first.
+            subject = self._riders(mentions)
         return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject, dates)
+
+    def _riders(self, mentions: Sequence[Mention]) -> tuple[str, ...]:
+        """The indexed riders named beside a base license that is not one."""
+        def rider(doc: str) -> bool:
+            entry = self.catalog.get(doc)
+            return entry is not None and entry.rider
+
+        named = [d for m in mentions for d in m.docs if d in self.indexed]
+        riders = tuple(d for d in named if rider(d))
+        return riders if riders and len(riders) < len(named) else ()
 
     def _in_period(self, span: _Span, words: Sequence[str], licenses: Collection[str], dates: Sequence[str]) -> _Span:
         """``span`` naming the license period of its product the question means."""

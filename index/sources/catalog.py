@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +33,9 @@ class Entry:
     model_urls: tuple[str, ...] = ()
     """Model hub pages the LicenseDB gives for this license (its homepage or other URLs): each
     names a model the license covers ("huggingface.co/stabilityai/stablelm-2-12b-chat")."""
+    rider: bool = False
+    """An exception or added condition applied on top of a base license ("Commons Clause",
+    "Classpath exception 2.0"): LicenseDB's ``is_exception``."""
 
     def describe(self) -> str:
         """"VIM License (vim)"."""
@@ -102,6 +105,7 @@ def licensedb_entries(folder: Path) -> tuple[Entry, ...]:
             replaced_by=_items(f.get("replaced_by")) if _text(f.get("is_deprecated")) == "yes" else (),
             model_urls=tuple(u for u in (_text(f.get("homepage_url")), *_items(f.get("other_urls")))
                              if _MODEL_PAGE.match(u)),
+            rider=_text(f.get("is_exception")) == "yes",
         ))
     return tuple(out)
 
@@ -129,9 +133,7 @@ class Catalog:
             if base is None:
                 entries.append(Entry(key=key, name=title, short_name=short, spdx=spdx))
             elif title and title != base.name:
-                entries.append(Entry(key=key, name=title, short_name=base.short_name or short,
-                                     spdx=base.spdx or spdx, replaced_by=base.replaced_by,
-                                     model_urls=base.model_urls))
+                entries.append(replace(base, name=title, short_name=base.short_name or short, spdx=base.spdx or spdx))
         return cls(entries, known)
 
     def __contains__(self, key: object) -> bool:

@@ -32,6 +32,9 @@ def test_bench_quick_prints_the_documented_json(tmp_path: Path, selection_file: 
     assert kinds["all"]["chunks"] == results["index_default_chunks"]
     # Tokens per chunk (the index embeds identical texts once, so it may embed a little less).
     assert 0 < results["index_default_tokens_embedded"] <= kinds["all"]["tokens"]
+    # The small selection's texts are all in the default corpus, so the package ships them all.
+    assert results["index_default_vectors_shipped"] == results["index_default_texts_embedded"]
+    assert results["index_default_shipped_s"] > 0
 
 
 def test_a_short_soak_loses_and_duplicates_nothing(env: dict[str, str]) -> None:

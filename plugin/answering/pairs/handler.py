@@ -74,23 +74,43 @@ def intent(question: str, first: Side, second: Side) -> Kind | None:
     return None
 
 
-def answer_pair(
-    retriever: Retriever, question: str, snapshot: Snapshot, *, embedder: Embedder | None
-) -> Answer | None:
-    """The answer to a question about two licenses, or None (then it is answered as usual)."""
+def _pair(question: str, snapshot: Snapshot, matrix: Matrix) -> tuple[Kind, tuple[int, Side], tuple[int, Side]] | None:
     if tries_to_change_rules(question) or asks_about_discussions(question):
         # What people said about a combination is in the discussions, not in a matrix.
         return None
+    named = named_sides(question, snapshot, matrix)
+    if len(named) != 2 or any(_rider(side, snapshot) for _, side in named):
+        # "Apache-2.0 with the Commons Clause" is one set of terms, not two to combine.
+        return None
+    kind = intent(question, named[0][1], named[1][1])
+    return None if kind is None else (kind, named[0], named[1])
+
+
+def _rider(side: Side, snapshot: Snapshot) -> bool:
+    entry = snapshot.catalog.get(side.doc) if side.doc else None
+    return entry is not None and entry.rider
+
+
+def pair_kind(question: str, snapshot: Snapshot) -> Kind | None:
+    """What a question about two licenses asks, whether or not both texts are indexed (None: it
+    is not about two licenses)."""
+    found = _pair(question, snapshot, load_matrix())
+    return None if found is None else found[0]
+
+
+def answer_pair(
+    retriever: Retriever, question: str, snapshot: Snapshot, *, embedder: Embedder | None
+) -> Answer | None:
+    """The answer to a question about two licenses whose texts are both indexed, or None (then
+    it is answered as usual, and a pair with a text missing is answered 'not indexed')."""
     started = time.perf_counter()
     matrix = load_matrix()
-    named = named_sides(question, snapshot, matrix)
-    if len(named) != 2:
+    found = _pair(question, snapshot, matrix)
+    if found is None:
         return None
-    (i, a), (j, b) = named
-    kind = intent(question, a, b)
-    if kind is None or not (a.doc and b.doc):
-        # Both texts are needed (a verdict is shown with the clauses that decide it); the usual
-        # path says which license is not indexed and how to add it.
+    kind, (i, a), (j, b) = found
+    if not (a.doc and b.doc):
+        # Both texts are needed: a verdict is shown with the clauses that decide it.
         return None
     finder = Finder(retriever, snapshot, embedder)
     topics = load_topics()
