@@ -36,16 +36,17 @@ class Runtime:
             return ChromaStore(url=self.settings.chroma_url, collection=self.settings.collection)
         return ChromaStore(path=self.settings.chroma_path, collection=self.settings.collection)
 
-    def embedder(self, *, serving: bool = False) -> Embedder:
+    def embedder(self, *, serving: bool = False, shipped: bool = True) -> Embedder:
         """The embedding backend the settings name (``embed.registry``); ``auto`` picks the one
         fastest for this CPU's precision.
 
         ``serving``: the process also answers with the local model, so embedding stays on one
-        thread and leaves the other cores to it (see SentenceTransformerEmbedder)."""
+        thread and leaves the other cores to it (see SentenceTransformerEmbedder). ``shipped``:
+        behind the default corpus's vectors the package ships (``index.embed.shipped``)."""
         s = self.settings
         threads = 1 if serving and not s.llm_url else None
         return embed_registry.create(s.embed_backend, model_path=s.embed_model, precision=s.embed_precision,
-                                     cache_dir=s.data_dir / "models", threads=threads)
+                                     cache_dir=s.data_dir / "models", threads=threads, shipped=shipped)
 
     def model_info(self) -> ModelInfo:
         """The license guard, for the served or the local model; reads no weights."""

@@ -31,7 +31,7 @@ class FakeRuntime(Runtime):
     def store(self) -> VectorStore:
         return self.stores.setdefault(str(self.settings.data_dir), MemoryStore())
 
-    def embedder(self, *, serving: bool = False) -> Embedder:
+    def embedder(self, *, serving: bool = False, shipped: bool = True) -> Embedder:
         return HashEmbedder()
 
     def model_info(self) -> ModelInfo:

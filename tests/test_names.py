@@ -147,15 +147,26 @@ def test_the_license_a_question_is_asked_under_is_its_subject(question: str, sub
         ("A library we use is Apache-2.0 with the Commons Clause. Can we sell support?", ("commons-clause",)),
         ("Our dependency is under GPL-2.0 plus Classpath-exception-2.0. May proprietary code link it?",
          ("classpath-exception-2.0",)),
+        ("Under Apache-2.0 with the Commons Clause, can we sell hosting?", ("commons-clause",)),
         ("Does the Commons Clause let us sell hosting?", ()),
+        ("Is unlimited binary linking allowed under LGPL-2.1?", ()),
+        ("Does the Commons Clause restrict more than GPL-3.0 does?", ()),
     ],
 )
 def test_a_rider_named_with_its_base_license_is_the_subject(question: str, subject: tuple[str, ...]) -> None:
-    """An exception or added condition changes what its base allows: its clauses come first."""
+    """An exception or added condition written onto its base changes what the base allows: its
+    clauses come first."""
     indexed = {**INDEXED, "commons-clause": "Commons Clause License Condition v1.0", "gpl-2.0": "GPL 2.0",
-               "classpath-exception-2.0": "Classpath exception to GPL 2.0 or later"}
+               "classpath-exception-2.0": "Classpath exception to GPL 2.0 or later", "lgpl-2.1": "LGPL 2.1",
+               "unlimited-binary-linking": "Unlimited Binary Linking Exception"}
     index = NameIndex(Catalog.build(installed_licensedb(), indexed.items()), load_aliases(), indexed=indexed)
     assert index.find(question).subject == subject
+
+
+def test_a_license_that_includes_its_exception_is_no_rider() -> None:
+    catalog = Catalog.build(installed_licensedb())
+    assert catalog.entries["commons-clause"].rider and catalog.entries["classpath-exception-2.0"].rider
+    assert not catalog.entries["gpl-2.0-classpath"].rider and not catalog.entries["apache-2.0"].rider
 
 
 def test_a_name_that_is_a_license_key_means_that_text_not_its_variants() -> None:

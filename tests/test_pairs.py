@@ -183,6 +183,21 @@ def test_a_compatibility_or_version_question_with_one_text_missing_is_not_answer
     assert answer.not_indexed, "the answer says which license is not indexed"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can we use the Gemma model in our app that we release under EPL-1.0?",
+        "Can I use Llama 3.1 to generate data and put it into a product I ship under the CDDL?",
+    ],
+)
+def test_a_models_terms_answer_for_its_use_in_a_product_under_a_license_not_indexed(
+    service: AnswerService, question: str
+) -> None:
+    answer = service.ask(question)
+    assert not answer.abstained and answer.quotes
+    assert answer.not_indexed, "the missing license is still noted"
+
+
 def test_a_comparison_with_one_text_missing_quotes_the_side_that_is_indexed(service: AnswerService) -> None:
     answer = service.ask("Compare the patent grants of Apache 2.0 and the Academic Free License 3.0.")
     assert not answer.abstained and answer.quotes and answer.quotes[0].doc == "apache-2.0"
@@ -201,3 +216,5 @@ def test_a_base_license_with_its_rider_is_one_set_of_terms_not_a_pair() -> None:
     snapshot = Retriever(HashEmbedder(), store).snapshot()
     assert pair_kind("Can we include an Apache-2.0 with Commons Clause library in our product?", snapshot) is None
     assert pair_kind("Can we include an Apache-2.0 library in our GPL-3.0 product?", snapshot) == "compatibility"
+    # Named apart, a rider and another license are two things to compare.
+    assert pair_kind("How does the Commons Clause compare to GPL-3.0 on selling?", snapshot) == "comparison"

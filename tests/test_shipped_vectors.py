@@ -74,12 +74,17 @@ def test_a_table_serves_only_the_model_that_computed_it(tmp_path: Path) -> None:
     ours, other = _model(tmp_path, b"weights A"), _model(tmp_path, b"weights B")
     folder = tmp_path / "vectors"
     VectorTable.of(fingerprint(ours), ["x"], HashEmbedder().embed(["x"])).save(folder / "t.npz")
-    assert isinstance(with_shipped(HashEmbedder(), ours, folder), WithShippedVectors)
-    assert isinstance(with_shipped(HashEmbedder(), other, folder), HashEmbedder)
+    assert isinstance(with_shipped(HashEmbedder(), ours, folder=folder), WithShippedVectors)
+    assert isinstance(with_shipped(HashEmbedder(), other, folder=folder), HashEmbedder)
     (folder / "broken.npz").write_bytes(b"not a table")
     shipped_tables.cache_clear()
-    assert isinstance(with_shipped(HashEmbedder(), ours, folder), WithShippedVectors), "a broken file is skipped"
-    assert isinstance(with_shipped(HashEmbedder(), ours, tmp_path / "none"), HashEmbedder)
+    assert isinstance(with_shipped(HashEmbedder(), ours, folder=folder), WithShippedVectors), "a broken file is skipped"
+    assert isinstance(with_shipped(HashEmbedder(), ours, folder=tmp_path / "none"), HashEmbedder)
+    assert isinstance(with_shipped(HashEmbedder(), ours, "int8", folder=folder), HashEmbedder), "int8: its own"
+    (ours / "sentence_bert_config.json").write_text('{"max_seq_length": 512}')
+    fingerprint.cache_clear()
+    assert isinstance(with_shipped(HashEmbedder(), ours, folder=folder), HashEmbedder), "any file changes vectors"
+    fingerprint.cache_clear()
     shipped_tables.cache_clear()
 
 
@@ -109,3 +114,17 @@ def test_an_empty_or_single_call_works(n: int) -> None:
     table = VectorTable.of("m", ["a"], HashEmbedder().embed(["a"]))
     texts = ["a clause nobody shipped"] * n
     assert WithShippedVectors(HashEmbedder(), table).embed(texts).shape == (n, HashEmbedder().dim)
+
+
+def test_a_default_index_run_embeds_nothing_the_package_ships() -> None:
+    """Tied to the indexer itself, not to the script that wrote the table."""
+    from licensebot.index.reindex import ReindexService
+    from tests.fakes import MemoryStore
+
+    class Sized(_Counting):
+        dim = 384
+
+    (table,) = shipped_tables(SHIPPED_DIR)
+    inner = Sized()
+    report = ReindexService(WithShippedVectors(inner, table), MemoryStore()).run(forget_folders=True)
+    assert report.chunks_embedded > 2000 and inner.given == []

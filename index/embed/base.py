@@ -70,7 +70,8 @@ def resolve_precision(precision: str) -> Precision:
 
 def embedder_name(model_path: Path, precision: str) -> str:
     """What the index state records as the embedder: the model folder, plus the precision when
-    it is not float32 (vectors of different precisions are never mixed in one index). The
+    it is not float32 (an index is never searched with vectors of another precision; the only
+    mix is ``shipped``'s float32 vectors in a bfloat16 index, closer to exact than its own). The
     backend is not part of it: ONNX Runtime and torch give the same float32 vectors."""
     suffix = {"float32": "", "bfloat16": "@bf16", "int8": "@int8"}[resolve_precision(precision)]
     return Path(model_path).name + suffix

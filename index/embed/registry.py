@@ -59,18 +59,21 @@ def candidates(name: str, precision: Precision) -> list[Backend]:
 
 
 def create(
-    name: str, *, model_path: Path | None, precision: str, cache_dir: Path, threads: int | None = None
+    name: str, *, model_path: Path | None, precision: str, cache_dir: Path, threads: int | None = None,
+    shipped: bool = True,
 ) -> Embedder:
     """The embedder for these settings, behind the vectors the package ships for its model
     (``shipped``). With ``auto``, a backend that cannot start (an ONNX graph that cannot be
-    made or does not match the reference) gives way to the next one."""
+    made or does not match the reference) gives way to the next one. ``shipped=False``: the
+    model alone (what the benchmark times)."""
     config = EmbedConfig(model_path or default_model_path(), resolve_precision(precision), cache_dir, threads)
     tried = candidates(name, config.precision)
     if not tried:
         raise ConfigError(f"no embedding backend computes in {config.precision}")
     for i, chosen in enumerate(tried):
         try:
-            return with_shipped(chosen.create(config), config.model_path)
+            made = chosen.create(config)
+            return with_shipped(made, config.model_path, config.precision) if shipped else made
         except EmbeddingError as exc:
             if i == len(tried) - 1:
                 raise

@@ -3,11 +3,11 @@ the package does not already hold (an admin's folders, a newer chunker's texts, 
 
 A table (``index/data/vectors/*.npz``) maps the SHA-256 of each text the indexer embeds to its
 float32 vector, stored as float16 (dot products move by about 1e-5, less than bfloat16
-rounding). It records the fingerprint of the model that computed it (its weights, config and
-tokenizer) and serves only that model; float32 vectors serve every precision, and where the
-index is bfloat16 or int8 they are the closer to exact ones. A text the table lacks is embedded
-as before; a table that cannot be read is ignored (logged), never an error.
-``licensebot.devtools.ship_vectors`` writes it.
+rounding). It records the fingerprint of the model that computed it (every file of the model
+folder) and serves only that model. The float32 vectors serve float32 and bfloat16 indexes (in
+a bfloat16 one they are the closer to exact ones, so such an index mixes the two precisions);
+int8 is left alone. A text the table lacks is embedded as before; a table that cannot be read
+is ignored (logged), never an error. ``licensebot.devtools.ship_vectors`` writes it.
 """
 
 from __future__ import annotations
@@ -32,24 +32,20 @@ def digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:16]
 
 
-_MODEL_FILES = ("config.json", "tokenizer.json", "vocab.txt", "model.safetensors", "pytorch_model.bin")
-
-
 @cache
 def fingerprint(model_path: Path) -> str:
-    """The SHA-256 of a model folder's weights, config and tokenizer (0.1 s for MiniLM)."""
+    """The SHA-256 of every file in a model folder (weights, tokenizer, pooling and sequence
+    length settings: all of them shape the vectors); 0.1 s for MiniLM."""
     h = hashlib.sha256()
-    for name in _MODEL_FILES:
-        path = model_path / name
-        if path.is_file():
-            h.update(name.encode())
-            with path.open("rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    h.update(block)
+    for path in sorted(p for p in model_path.rglob("*") if p.is_file()):
+        h.update(path.relative_to(model_path).as_posix().encode() + b"\0")
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
     return h.hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class VectorTable:
     model: str
     """The fingerprint of the model that computed the vectors."""
@@ -134,17 +130,22 @@ class WithShippedVectors:
                 out[i] = vector
         return out
 
-    def __getattr__(self, name: str) -> object:
-        # Backend attributes (batch sizes, the torch lock) stay reachable for the benchmark.
-        return getattr(self.inner, name)
 
 
-def with_shipped(embedder: Embedder, model_path: Path, folder: Path = SHIPPED_DIR) -> Embedder:
-    """``embedder`` behind the package's table for the model at ``model_path``, if it has one."""
+def with_shipped(
+    embedder: Embedder, model_path: Path, precision: str = "float32", folder: Path = SHIPPED_DIR
+) -> Embedder:
+    """``embedder`` behind the package's table for the model at ``model_path``, if it has one.
+    Not for int8: its vectors are too far from float32 (cosine 0.985 at worst) to share an
+    index with them."""
     tables = shipped_tables(folder)
-    if not tables:
+    if not tables or precision == "int8":
         return embedder
-    model = fingerprint(model_path.resolve())
+    try:
+        model = fingerprint(model_path.resolve())
+    except OSError as exc:
+        log.warning("not using the shipped vectors: the model folder %s cannot be read (%s)", model_path, exc)
+        return embedder
     for table in tables:
         if table.model == model and table.dim == embedder.dim:
             return WithShippedVectors(embedder, table)

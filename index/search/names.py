@@ -133,6 +133,15 @@ def _extends(longer: str, shorter: str) -> bool:
     return len(a) > len(b) and a[: len(b)] == b
 
 
+_JOINERS = frozenset({"with", "plus", "and", "the", "a", "an", "its", "+", "&"})
+
+
+def attached(gap: str) -> bool:
+    """Do the words between two names join them into one set of terms ("with the", "plus")?"""
+    words = re.findall(r"[\w+&]+", gap.lower())
+    return len(words) <= 3 and all(w in _JOINERS for w in words)
+
+
 class NameIndex:
     """Finds the licenses a question names, indexed or not, and the names it cannot place."""
 
@@ -289,24 +298,29 @@ class NameIndex:
         # Any catalog name inside a license-like phrase makes it known ("the Apache License").
         covered = [(tokens[s.start][1], tokens[s.end - 1][2]) for s in spans]
         unknown += unknown_names(question, covered, unknown)
-        subject: tuple[str, ...] = ()
-        if opening is not None and len(mentions) > 1:
+        # "Apache-2.0 with the Commons Clause": the rider changes what its base allows, so what
+        # the two allow together is in the rider's clauses first.
+        subject = self.riders(question, mentions)
+        if not subject and opening is not None and len(mentions) > 1:
             subject = tuple(d for d in opening.docs if d in self.indexed)
-        elif len(mentions) > 1:
-            # "Apache-2.0 with the Commons Clause": the rider changes what its base allows, so
-            # what the two allow together is in the rider's clauses first.
-            subject = self._riders(mentions)
         return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject, dates)
 
-    def _riders(self, mentions: Sequence[Mention]) -> tuple[str, ...]:
-        """The indexed riders named beside a base license that is not one."""
-        def rider(doc: str) -> bool:
-            entry = self.catalog.get(doc)
-            return entry is not None and entry.rider
+    def riders(self, question: str, mentions: Sequence[Mention]) -> tuple[str, ...]:
+        """The indexed riders written onto a base license named just before them ("X with the
+        Y", "X plus Y", "X + Y")."""
+        out: list[str] = []
+        for base, rider in zip(mentions, mentions[1:], strict=False):
+            if base.at < 0 or rider.at < 0 or not attached(question[base.at + len(base.written or base.phrase):
+                                                                    rider.at]):
+                continue
+            docs = [d for d in rider.docs if d in self.indexed and self.is_rider(d)]
+            if docs and not any(self.is_rider(d) for d in base.docs):
+                out += [d for d in docs if d not in out]
+        return tuple(out)
 
-        named = [d for m in mentions for d in m.docs if d in self.indexed]
-        riders = tuple(d for d in named if rider(d))
-        return riders if riders and len(riders) < len(named) else ()
+    def is_rider(self, doc: str) -> bool:
+        entry = self.catalog.get(doc)
+        return entry is not None and entry.rider
 
     def _in_period(self, span: _Span, words: Sequence[str], licenses: Collection[str], dates: Sequence[str]) -> _Span:
         """``span`` naming the license period of its product the question means."""

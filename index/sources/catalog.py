@@ -35,7 +35,8 @@ class Entry:
     names a model the license covers ("huggingface.co/stabilityai/stablelm-2-12b-chat")."""
     rider: bool = False
     """An exception or added condition applied on top of a base license ("Commons Clause",
-    "Classpath exception 2.0"): LicenseDB's ``is_exception``."""
+    "Classpath exception 2.0"): LicenseDB's ``is_exception``, unless the entry is the base and
+    its rider in one text ("GPL 2.0 with classpath exception")."""
 
     def describe(self) -> str:
         """"VIM License (vim)"."""
@@ -105,7 +106,8 @@ def licensedb_entries(folder: Path) -> tuple[Entry, ...]:
             replaced_by=_items(f.get("replaced_by")) if _text(f.get("is_deprecated")) == "yes" else (),
             model_urls=tuple(u for u in (_text(f.get("homepage_url")), *_items(f.get("other_urls")))
                              if _MODEL_PAGE.match(u)),
-            rider=_text(f.get("is_exception")) == "yes",
+            # "GPL 2.0 with classpath exception" is a whole license that includes its rider.
+            rider=_text(f.get("is_exception")) == "yes" and " with " not in _text(f.get("name")).lower(),
         ))
     return tuple(out)
 

@@ -24,7 +24,7 @@ from licensebot.answering.answer import Answer, Lead, NotIndexed, Quote
 from licensebot.answering.faithfulness import tidy, unfaithful
 from licensebot.answering.lead import choose_lead
 from licensebot.answering.lookup import Lookup, lookup
-from licensebot.answering.pairs import answer_pair, pair_kind
+from licensebot.answering.pairs import answer_pair, needs_both_texts
 from licensebot.answering.question import clean_question, tries_to_change_rules
 from licensebot.answering.quotes import select_quotes
 from licensebot.answering.subjects import how_to_add
@@ -38,8 +38,6 @@ log = logging.getLogger("licensebot.answer")
 LEAD_FROM = 2
 """The lead is chosen among the sentences of this many best quotes (the second's must match
 clearly better, ``lead.LATER_QUOTE_PENALTY``, or the first's be boilerplate)."""
-_NEEDS_BOTH = ("compatibility", "diff")
-"""Two-license questions that one indexed text cannot answer for the other."""
 
 
 class AnswerService:
@@ -79,7 +77,7 @@ class AnswerService:
         if tries_to_change_rules(question):
             return self._not_found(question, retrieval, started)
         if not_indexed and not retrieval.about_discussions and (
-            not retrieval.named.docs or pair_kind(question, snapshot) in _NEEDS_BOTH
+            not retrieval.named.docs or needs_both_texts(question, snapshot)
         ):
             # What people said about a license can be in the discussions even when its text is
             # not indexed; the answer then notes that the license itself is missing. Whether two

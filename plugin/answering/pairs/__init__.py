@@ -5,6 +5,6 @@ comparison topic by topic, and what changed between two versions of one license.
 span of an indexed document or a verdict that names its source.
 """
 
-from licensebot.answering.pairs.handler import PairCommand, answer_pair, pair_command, pair_kind
+from licensebot.answering.pairs.handler import PairCommand, answer_pair, needs_both_texts, pair_command, pair_kind
 
-__all__ = ["PairCommand", "answer_pair", "pair_command", "pair_kind"]
+__all__ = ["PairCommand", "answer_pair", "needs_both_texts", "pair_command", "pair_kind"]

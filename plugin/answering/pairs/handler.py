@@ -79,16 +79,15 @@ def _pair(question: str, snapshot: Snapshot, matrix: Matrix) -> tuple[Kind, tupl
         # What people said about a combination is in the discussions, not in a matrix.
         return None
     named = named_sides(question, snapshot, matrix)
-    if len(named) != 2 or any(_rider(side, snapshot) for _, side in named):
-        # "Apache-2.0 with the Commons Clause" is one set of terms, not two to combine.
+    if len(named) != 2 or _joined(question, snapshot):
         return None
     kind = intent(question, named[0][1], named[1][1])
     return None if kind is None else (kind, named[0], named[1])
 
 
-def _rider(side: Side, snapshot: Snapshot) -> bool:
-    entry = snapshot.catalog.get(side.doc) if side.doc else None
-    return entry is not None and entry.rider
+def _joined(question: str, snapshot: Snapshot) -> bool:
+    """"Apache-2.0 with the Commons Clause" is one set of terms, not two to combine."""
+    return bool(snapshot.names.riders(question, snapshot.names.find(question).mentions))
 
 
 def pair_kind(question: str, snapshot: Snapshot) -> Kind | None:
@@ -96,6 +95,17 @@ def pair_kind(question: str, snapshot: Snapshot) -> Kind | None:
     is not about two licenses)."""
     found = _pair(question, snapshot, load_matrix())
     return None if found is None else found[0]
+
+
+def needs_both_texts(question: str, snapshot: Snapshot) -> bool:
+    """Is this a question one license's text cannot answer for the other: whether two licenses
+    the matrix knows combine, or what changed between two versions? (Asked whether a model's
+    terms allow its use in a product under some license, the model's terms still answer.)"""
+    found = _pair(question, snapshot, load_matrix())
+    if found is None:
+        return False
+    kind, (_, a), (_, b) = found
+    return kind == "diff" or (kind == "compatibility" and bool(a.spdx and b.spdx))
 
 
 def answer_pair(
