@@ -151,6 +151,10 @@ def test_the_license_a_question_is_asked_under_is_its_subject(question: str, sub
         ("Does the Commons Clause let us sell hosting?", ()),
         ("Is unlimited binary linking allowed under LGPL-2.1?", ()),
         ("Does the Commons Clause restrict more than GPL-3.0 does?", ()),
+        ("Apache 2.0 w/ Commons Clause: may we sell support?", ("commons-clause",)),
+        ("Commons Clause + Apache-2.0: may we sell support?", ("commons-clause",)),
+        ("Compare GPL-3.0 and the Commons Clause on selling.", ()),
+        ("We ship under GPL-3.0. The Commons Clause is on a dependency; is that compatible?", ()),
     ],
 )
 def test_a_rider_named_with_its_base_license_is_the_subject(question: str, subject: tuple[str, ...]) -> None:

@@ -173,6 +173,9 @@ def test_questions_about_one_license_are_answered_as_before(service: AnswerServi
         "Is CDDL-1.0 compatible with GPL-2.0?",
         "Can we link a GPL-1.0 utility into our GPL-3.0 project?",
         "What changed between EUPL 1.1 and EUPL 1.2 about compatible licences?",
+        "What changed between EUPL 1.1 and EUPL 1.2?",
+        # The rider decides what its base allows: without its text, no verdict for the base.
+        "Is Apache-2.0 with the LLVM exception compatible with GPL-2.0?",
     ],
 )
 def test_a_compatibility_or_version_question_with_one_text_missing_is_not_answered_from_the_other(
@@ -218,3 +221,5 @@ def test_a_base_license_with_its_rider_is_one_set_of_terms_not_a_pair() -> None:
     assert pair_kind("Can we include an Apache-2.0 library in our GPL-3.0 product?", snapshot) == "compatibility"
     # Named apart, a rider and another license are two things to compare.
     assert pair_kind("How does the Commons Clause compare to GPL-3.0 on selling?", snapshot) == "comparison"
+    assert pair_kind("Compare GPL-3.0 and the Commons Clause on selling.", snapshot) == "comparison"
+    assert pair_kind("GPL-3.0 with the GNU Commons Clause: may we sell it?", snapshot) is None

@@ -34,10 +34,13 @@ def digest(text: str) -> bytes:
 
 @cache
 def fingerprint(model_path: Path) -> str:
-    """The SHA-256 of every file in a model folder (weights, tokenizer, pooling and sequence
-    length settings: all of them shape the vectors); 0.1 s for MiniLM."""
+    """The SHA-256 of the files of a model folder (weights, tokenizer, pooling and sequence
+    length settings: all of them shape the vectors; hidden files and notes left out); 0.1 s for
+    MiniLM."""
     h = hashlib.sha256()
-    for path in sorted(p for p in model_path.rglob("*") if p.is_file()):
+    files = (p for p in model_path.rglob("*") if p.is_file() and p.suffix != ".md"
+             and not any(part.startswith(".") for part in p.relative_to(model_path).parts))
+    for path in sorted(files):
         h.update(path.relative_to(model_path).as_posix().encode() + b"\0")
         with path.open("rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
@@ -138,7 +141,7 @@ def with_shipped(
     """``embedder`` behind the package's table for the model at ``model_path``, if it has one.
     Not for int8: its vectors are too far from float32 (cosine 0.985 at worst) to share an
     index with them."""
-    tables = shipped_tables(folder)
+    tables = [t for t in shipped_tables(folder) if t.dim == embedder.dim]
     if not tables or precision == "int8":
         return embedder
     try:
@@ -147,6 +150,6 @@ def with_shipped(
         log.warning("not using the shipped vectors: the model folder %s cannot be read (%s)", model_path, exc)
         return embedder
     for table in tables:
-        if table.model == model and table.dim == embedder.dim:
+        if table.model == model:
             return WithShippedVectors(embedder, table)
     return embedder

@@ -133,13 +133,18 @@ def _extends(longer: str, shorter: str) -> bool:
     return len(a) > len(b) and a[: len(b)] == b
 
 
-_JOINERS = frozenset({"with", "plus", "and", "the", "a", "an", "its", "+", "&"})
+_JOINS = frozenset({"with", "plus", "+", "w"})
 
 
 def attached(gap: str) -> bool:
-    """Do the words between two names join them into one set of terms ("with the", "plus")?"""
-    words = re.findall(r"[\w+&]+", gap.lower())
-    return len(words) <= 3 and all(w in _JOINERS for w in words)
+    """Do the words between two names write one onto the other ("with the", "plus", "+", "w/")?
+    Not across a sentence, and not "and" ("GPL-3.0 and the Commons Clause" are two)."""
+    if re.search(r"[.?!;:]", gap):
+        return False
+    if not gap.strip():
+        return True  # "GPL-2.0 plus" read as one name, then the rider
+    words = re.findall(r"[\w+]+", gap.lower())
+    return len(words) <= 3 and any(w in _JOINS for w in words)
 
 
 class NameIndex:
@@ -300,22 +305,22 @@ class NameIndex:
         unknown += unknown_names(question, covered, unknown)
         # "Apache-2.0 with the Commons Clause": the rider changes what its base allows, so what
         # the two allow together is in the rider's clauses first.
-        subject = self.riders(question, mentions)
+        subject = tuple(d for d in self.riders(question, mentions) if d in self.indexed)
         if not subject and opening is not None and len(mentions) > 1:
             subject = tuple(d for d in opening.docs if d in self.indexed)
         return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject, dates)
 
     def riders(self, question: str, mentions: Sequence[Mention]) -> tuple[str, ...]:
-        """The indexed riders written onto a base license named just before them ("X with the
-        Y", "X plus Y", "X + Y")."""
+        """The riders (indexed or not) written onto a base license named beside them ("X with
+        the Y", "X plus Y", "Y + X")."""
         out: list[str] = []
-        for base, rider in zip(mentions, mentions[1:], strict=False):
-            if base.at < 0 or rider.at < 0 or not attached(question[base.at + len(base.written or base.phrase):
-                                                                    rider.at]):
+        for first, second in zip(mentions, mentions[1:], strict=False):
+            if first.at < 0 or second.at < 0 or not attached(question[first.at + len(first.written):second.at]):
                 continue
-            docs = [d for d in rider.docs if d in self.indexed and self.is_rider(d)]
-            if docs and not any(self.is_rider(d) for d in base.docs):
-                out += [d for d in docs if d not in out]
+            for rider, base in ((second, first), (first, second)):
+                if any(self.is_rider(d) for d in base.docs):
+                    continue
+                out += [d for d in rider.docs if self.is_rider(d) and d not in out]
         return tuple(out)
 
     def is_rider(self, doc: str) -> bool:

@@ -36,6 +36,9 @@ def test_the_configured_embedder_looks_up_the_default_corpus_and_embeds_the_rest
         assert embedder.looked_up == 1
         question = SentenceTransformerEmbedder(precision=precision).embed(texts[1:])[0]
         assert float(vectors[1] @ question) > 0.999
+    # What the benchmark times: the model alone.
+    alone = registry.create("auto", model_path=None, precision="float32", cache_dir=tmp_path, shipped=False)
+    assert not isinstance(alone, WithShippedVectors)
 
 
 class _Refuses:

@@ -74,20 +74,22 @@ def intent(question: str, first: Side, second: Side) -> Kind | None:
     return None
 
 
-def _pair(question: str, snapshot: Snapshot, matrix: Matrix) -> tuple[Kind, tuple[int, Side], tuple[int, Side]] | None:
+def _pair(
+    question: str, snapshot: Snapshot, matrix: Matrix
+) -> tuple[Kind | None, tuple[int, Side], tuple[int, Side]] | None:
+    """The two licenses a question names and what it asks of them (None: not two licenses)."""
     if tries_to_change_rules(question) or asks_about_discussions(question):
         # What people said about a combination is in the discussions, not in a matrix.
         return None
     named = named_sides(question, snapshot, matrix)
-    if len(named) != 2 or _joined(question, snapshot):
+    if len(named) != 2 or _riders(question, snapshot):
+        # "Apache-2.0 with the Commons Clause" is one set of terms, not two to combine.
         return None
-    kind = intent(question, named[0][1], named[1][1])
-    return None if kind is None else (kind, named[0], named[1])
+    return intent(question, named[0][1], named[1][1]), named[0], named[1]
 
 
-def _joined(question: str, snapshot: Snapshot) -> bool:
-    """"Apache-2.0 with the Commons Clause" is one set of terms, not two to combine."""
-    return bool(snapshot.names.riders(question, snapshot.names.find(question).mentions))
+def _riders(question: str, snapshot: Snapshot) -> tuple[str, ...]:
+    return snapshot.names.riders(question, snapshot.names.find(question).mentions)
 
 
 def pair_kind(question: str, snapshot: Snapshot) -> Kind | None:
@@ -99,13 +101,17 @@ def pair_kind(question: str, snapshot: Snapshot) -> Kind | None:
 
 def needs_both_texts(question: str, snapshot: Snapshot) -> bool:
     """Is this a question one license's text cannot answer for the other: whether two licenses
-    the matrix knows combine, or what changed between two versions? (Asked whether a model's
-    terms allow its use in a product under some license, the model's terms still answer.)"""
+    the matrix knows combine, what changed between two texts, or what a base license allows with
+    a rider written onto it? (Asked whether a model's terms allow its use in a product under
+    some license, the model's terms still answer.)"""
+    if any(d not in snapshot.names.indexed for d in _riders(question, snapshot)):
+        return True
     found = _pair(question, snapshot, load_matrix())
     if found is None:
         return False
     kind, (_, a), (_, b) = found
-    return kind == "diff" or (kind == "compatibility" and bool(a.spdx and b.spdx))
+    # A missing version is no "family" (it has no indexed text), so the wording decides.
+    return bool(_DIFF.search(question)) or (kind == "compatibility" and bool(a.spdx and b.spdx))
 
 
 def answer_pair(
@@ -116,7 +122,7 @@ def answer_pair(
     started = time.perf_counter()
     matrix = load_matrix()
     found = _pair(question, snapshot, matrix)
-    if found is None:
+    if found is None or found[0] is None:
         return None
     kind, (i, a), (j, b) = found
     if not (a.doc and b.doc):
