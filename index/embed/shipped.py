@@ -134,7 +134,6 @@ class WithShippedVectors:
         return out
 
 
-
 def with_shipped(
     embedder: Embedder, model_path: Path, precision: str = "float32", folder: Path = SHIPPED_DIR
 ) -> Embedder:
