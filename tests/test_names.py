@@ -206,3 +206,13 @@ def test_a_possessive_or_a_maker_before_a_versioned_name_does_not_hide_it() -> N
         found = index.find(question)
         assert found.docs == {"llama-3.1-license-2024"} and found.unknown == (), question
     assert index.find("Is Meta Llama 3 fine for chat?").docs == {"meta-llama-3-license-2024"}
+
+
+def test_a_name_after_characters_that_lowercase_longer_is_read_where_it_is_written() -> None:
+    # "İ".lower() is two characters: positions in the lowered text must still be the question's.
+    question = "İstanbul İİİ: Apache-2.0 with the Commons Clause; can we sell hosting?"
+    indexed = {**INDEXED, "commons-clause": "Commons Clause License Condition v1.0"}
+    index = NameIndex(Catalog.build(installed_licensedb(), indexed.items()), load_aliases(), indexed=indexed)
+    found = index.find(question)
+    assert [m.written for m in found.mentions] == ["Apache-2.0", "Commons Clause"]
+    assert found.subject == ("commons-clause",)

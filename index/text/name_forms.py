@@ -44,12 +44,21 @@ def canonical_version(token: str) -> str:
     return token
 
 
+def same_length_lower(text: str) -> str:
+    """``text.lower()`` with every character kept one character long ("İ" lowers to two), so a
+    position in it is the same position in ``text``."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
+
+
 def tokens_with_spans(text: str) -> list[tuple[str, int, int]]:
     """The normal-form words of ``text`` with where each one is written.
 
     A version is written without "v" ("GPLv3", "v1.2", "version 2"), and without trailing ".0"; a
     possessive "'s" is not a word of the name ("Salesforce's AI acceptable use policy")."""
-    lower = text.lower()
+    lower = same_length_lower(text)
     raw: list[tuple[str, int, int]] = []
     at = 0
     for date in _WRITTEN_DATE.finditer(lower):
