@@ -118,6 +118,8 @@ class _Bar:
 
 
 def cmd_index(args: argparse.Namespace, rt: Runtime) -> int:
+    from licensebot.index.embed.shipped import WithShippedVectors
+
     all_flag = True if args.all else (False if args.default else None)
     bar = _Bar()
     embedder = rt.embedder()
@@ -128,7 +130,7 @@ def cmd_index(args: argparse.Namespace, rt: Runtime) -> int:
     finally:
         bar.close()
     # Texts whose vectors the package ships were looked up, not embedded.
-    shipped = int(getattr(embedder, "looked_up", 0))
+    shipped = embedder.looked_up if isinstance(embedder, WithShippedVectors) else 0
     if args.json:
         print(json.dumps({
             "added": report.added, "changed": report.changed, "removed": report.removed,

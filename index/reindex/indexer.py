@@ -16,7 +16,6 @@ held; the next run embeds them.
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from collections.abc import Callable, Collection, Sequence
@@ -29,6 +28,7 @@ import numpy as np
 from licensebot.errors import ReindexAborted, ReindexInProgress
 from licensebot.index.documents import Chunk, Document, IndexReport, SourceFailure
 from licensebot.index.embed import Embedder
+from licensebot.index.embed.shipped import digest
 from licensebot.index.store import IndexBuild, ReindexLock, VectorStore
 from licensebot.index.text import CHUNKER_VERSION, chunk_document
 
@@ -198,7 +198,7 @@ class Indexer:
             done += n
             progress("embedding", done, total)
 
-        total = len({_digest(c.search_text()) for c in chunks})
+        total = len({digest(c.search_text()) for c in chunks})
         progress("embedding", 0, total)
         vectors, distinct = self._embed(chunks, progress=step)
         build.upsert(chunks, vectors)
@@ -207,17 +207,13 @@ class Indexer:
     def _embed(self, chunks: Sequence[Chunk], *, progress: Callable[[int], None]) -> tuple[Any, int]:
         """One vector per chunk; LicenseDB holds some identical passages, each embedded once."""
         texts = [c.search_text() for c in chunks]
-        digest = [_digest(t) for t in texts]
-        unique: dict[str, int] = {}
-        for i, d in enumerate(digest):
-            unique.setdefault(d, i)
+        keys = [digest(t) for t in texts]
+        unique: dict[bytes, int] = {}
+        for i, key in enumerate(keys):
+            unique.setdefault(key, i)
         vectors = self.embedder.embed([texts[i] for i in unique.values()], progress=progress)
         row = {d: vectors[j] for j, d in enumerate(unique)}
-        return np.vstack([row[d] for d in digest]), len(unique)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return np.vstack([row[key] for key in keys]), len(unique)
 
 
 def _by_doc(chunks: Sequence[Chunk]) -> list[list[Chunk]]:

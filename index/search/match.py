@@ -49,6 +49,9 @@ class NameMatch:
     dates: tuple[str, ...] = ()
     """Years and year-months the question names ("2023", "202303" for "March 2023"): they say which
     dated version of a license is meant."""
+    riders: tuple[str, ...] = ()
+    """Riders, indexed or not, written onto a base license the question names ("Apache-2.0 with
+    the Commons Clause"): the two are one set of terms."""
 
     @property
     def docs(self) -> frozenset[str]:

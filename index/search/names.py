@@ -305,12 +305,13 @@ class NameIndex:
         unknown += unknown_names(question, covered, unknown)
         # "Apache-2.0 with the Commons Clause": the rider changes what its base allows, so what
         # the two allow together is in the rider's clauses first.
-        subject = tuple(d for d in self.riders(question, mentions) if d in self.indexed)
+        riders = self._riders(question, mentions)
+        subject = tuple(d for d in riders if d in self.indexed)
         if not subject and opening is not None and len(mentions) > 1:
             subject = tuple(d for d in opening.docs if d in self.indexed)
-        return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject, dates)
+        return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject, dates, riders)
 
-    def riders(self, question: str, mentions: Sequence[Mention]) -> tuple[str, ...]:
+    def _riders(self, question: str, mentions: Sequence[Mention]) -> tuple[str, ...]:
         """The riders (indexed or not) written onto a base license named beside them ("X with
         the Y", "X plus Y", "Y + X")."""
         out: list[str] = []
@@ -318,12 +319,12 @@ class NameIndex:
             if first.at < 0 or second.at < 0 or not attached(question[first.at + len(first.written):second.at]):
                 continue
             for rider, base in ((second, first), (first, second)):
-                if any(self.is_rider(d) for d in base.docs):
+                if any(self._is_rider(d) for d in base.docs):
                     continue
-                out += [d for d in rider.docs if self.is_rider(d) and d not in out]
+                out += [d for d in rider.docs if self._is_rider(d) and d not in out]
         return tuple(out)
 
-    def is_rider(self, doc: str) -> bool:
+    def _is_rider(self, doc: str) -> bool:
         entry = self.catalog.get(doc)
         return entry is not None and entry.rider
 

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from licensebot.index.embed import default_model_path
-from licensebot.index.embed.shipped import SHIPPED_DIR, VectorTable, WithShippedVectors, fingerprint
+from licensebot.index.embed.shipped import SHIPPED_DIR, VectorTable, fingerprint
 from licensebot.index.reindex.service import SourceConfig, Sources
 from licensebot.index.text import chunk_document
 
@@ -29,9 +29,9 @@ def main(folder: Path = SHIPPED_DIR) -> Path:
     model_path = default_model_path()
     texts = default_texts()
     with tempfile.TemporaryDirectory() as scratch:
-        embedder = registry.create("auto", model_path=model_path, precision="float32", cache_dir=Path(scratch))
-        if isinstance(embedder, WithShippedVectors):
-            embedder = embedder.inner  # computed afresh, never copied from the table being replaced
+        # The model alone: computed afresh, never copied from the table being replaced.
+        embedder = registry.create("auto", model_path=model_path, precision="float32", cache_dir=Path(scratch),
+                                   shipped=False)
         vectors = embedder.embed(texts)
     table = VectorTable.of(fingerprint(model_path.resolve()), texts, vectors)
     path = folder / f"{model_path.parent.name}.npz"

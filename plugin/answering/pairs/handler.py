@@ -89,7 +89,7 @@ def _pair(
 
 
 def _riders(question: str, snapshot: Snapshot) -> tuple[str, ...]:
-    return snapshot.names.riders(question, snapshot.names.find(question).mentions)
+    return snapshot.names.find(question).riders
 
 
 def pair_kind(question: str, snapshot: Snapshot) -> Kind | None:
