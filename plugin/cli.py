@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="end with one JSON object of the metrics")
     p.add_argument("--no-model", action="store_true", help="skip the model's summary (retrieval only)")
 
+    p = sub.add_parser("fit-ranking", help="refit the learned reorder on question sets; hit@1 on others")
+    p.add_argument("--fit", action="append", required=True, metavar="SET",
+                   help="FILE, FILE:first or FILE:second (half of its answerable questions); repeatable")
+    p.add_argument("--check", action="append", default=[], metavar="SET", help="sets to judge on; repeatable")
+
     p = sub.add_parser("eval-pairs", help="check two-license answers against the compatibility matrix (JSONL)")
     p.add_argument("--questions", type=Path, required=True, metavar="FILE")
     p.add_argument("--json", action="store_true", help="end with one JSON object of the metrics")
@@ -255,6 +260,16 @@ def cmd_eval_pairs(args: argparse.Namespace, rt: Runtime) -> int:
     return 0 if all(passed(r) for r in metrics["items"]) else 1
 
 
+def cmd_fit_ranking(args: argparse.Namespace, rt: Runtime) -> int:
+    """Prints the fitted weights and hit@1 per set as JSON (paste the weights into rerank.WEIGHTS)."""
+    from licensebot.devtools.fit_ranking import QuestionSet, run
+
+    fit_sets = [QuestionSet.parse(s) for s in args.fit]
+    check_sets = [QuestionSet.parse(s) for s in args.check]
+    print(json.dumps(run(_service(rt, model=False).retriever, fit_sets, check_sets), indent=1))
+    return 0
+
+
 def cmd_eval_names(args: argparse.Namespace, rt: Runtime) -> int:
     """Each name of the set asked about, against the names of the index as it is."""
     from licensebot.devtools.names_eval import load_names, score
@@ -329,6 +344,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Runtime], int]] = {
     "index": cmd_index, "ask": cmd_ask, "lookup": cmd_lookup, "sources": cmd_sources, "eval": cmd_eval,
     "eval-names": cmd_eval_names, "serve": cmd_serve, "bench": cmd_bench, "doctor": cmd_doctor, "soak": cmd_soak,
     "compare": cmd_pair, "diff": cmd_pair, "eval-pairs": cmd_eval_pairs,
+    "fit-ranking": cmd_fit_ranking,
 }
 
 

@@ -12,9 +12,10 @@ candidates are scored again on features that tell them apart:
   how long it is (log of its distinct terms), and whether it is a later part of a clause split
   for length.
 
-``WEIGHTS`` were fitted by pairwise logistic regression (``licensebot fit-ranking``) on the first
-half of the blind set and on the broad set, and checked on the blind set's second half, which the
-fit never saw (docs/quality.md has the numbers and the command).
+``WEIGHTS`` were fitted by pairwise logistic regression (``licensebot fit-ranking``,
+``devtools/fit_ranking.py``) on the first half of the blind set and on the broad set, and checked
+on the blind set's second half, which the fit never saw (docs/quality.md has the numbers and the
+command; a refit with today's index lands within noise of them).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ A question is answered from one ``Snapshot`` (one index generation, read once) a
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +23,8 @@ from licensebot.index.search.names import NameIndex
 from licensebot.index.search.pending import OnTheSpot, merge
 from licensebot.index.search.query import Query
 from licensebot.index.search.ranking import CANDIDATES, fuse, lists_first, promote, role_weights
-from licensebot.index.search.rerank import Terms, rerank
-from licensebot.index.search.scope import scope_of
+from licensebot.index.search.rerank import WEIGHTS, Terms, rerank
+from licensebot.index.search.scope import Scope, scope_of
 from licensebot.index.search.snapshot import Derived, Snapshot
 from licensebot.index.search.vocabulary import Vocabulary
 from licensebot.index.sources import installed_licensedb
@@ -74,6 +74,23 @@ class Retrieval:
         return self.query.named
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """One question's fused candidates and what reordering them needs."""
+
+    query: Query
+    snapshot: Snapshot
+    scope: Scope
+    hits: tuple[Hit, ...]
+    """Fused by reciprocal rank and weighted by role, best first."""
+    vector_ranks: Mapping[str, int]
+    """Chunk id -> rank in the vector list (0 = first)."""
+    keyword_ranks: Mapping[str, int]
+    terms: Terms
+    vector: Vectors
+    name_words: frozenset[str]
+
+
 class Retriever:
     """Searches one store; keeps what it derives from the serving index (keyword index, names,
     per-document chunks) until a reindex publishes a new generation."""
@@ -119,10 +136,11 @@ class Retriever:
     def query(self, question: str, snapshot: Snapshot, *, context: Sequence[str] = ()) -> Query:
         return Query.of(question, snapshot, self.vocabulary, context=context)
 
-    def search(self, question: str | Query, snapshot: Snapshot | None = None, k: int | None = None) -> Retrieval:
+    def candidates(self, question: str | Query, snapshot: Snapshot | None = None) -> Candidates:
+        """The fused candidates of one question, before they are reordered (``search`` ranks
+        them; ``licensebot fit-ranking`` refits the reordering on them)."""
         snapshot = snapshot or self.snapshot()
         query = question if isinstance(question, Query) else self.query(question, snapshot)
-        k = k or self.config.top_k
         scope = scope_of(query, snapshot)
         docs = set(scope.docs) if scope.docs is not None else None
         vector = self.embedder.embed([query.text])[0]
@@ -135,13 +153,33 @@ class Retriever:
         name_words = query.name_words if docs is not None else frozenset()
         by_keyword = snapshot.keyword.search(query.tokens, CANDIDATES, docs, ignore=name_words,
                                              extra=query.expansion)
-        hits = fuse(by_vector, by_keyword, boost=scope.boost, weights=role_weights(query.text))
         keyword = snapshot.keyword
-        terms = Terms.of(query.tokens, query.expansion, {t: keyword.idf(t) for t in
-                                                          {*query.tokens, *query.expansion}}, name_words)
-        hits = rerank(hits, {c.id: i for i, (c, _) in enumerate(by_vector)},
-                      {c.id: i for i, (c, _) in enumerate(by_keyword)}, terms, query.text, boost=scope.boost)
-        hits = lists_first(promote(keyword, hits, query.tokens, docs, name_words, query.quoted), k)[:k]
+        return Candidates(
+            query=query,
+            snapshot=snapshot,
+            scope=scope,
+            hits=tuple(fuse(by_vector, by_keyword, boost=scope.boost, weights=role_weights(query.text))),
+            vector_ranks={c.id: i for i, (c, _) in enumerate(by_vector)},
+            keyword_ranks={c.id: i for i, (c, _) in enumerate(by_keyword)},
+            terms=Terms.of(query.tokens, query.expansion,
+                           {t: keyword.idf(t) for t in {*query.tokens, *query.expansion}}, name_words),
+            vector=vector,
+            name_words=name_words,
+        )
+
+    def search(self, question: str | Query, snapshot: Snapshot | None = None, k: int | None = None) -> Retrieval:
+        found = self.candidates(question, snapshot)
+        return self.rank(found, k or self.config.top_k)
+
+    def rank(self, found: Candidates, k: int, weights: Mapping[str, float] = WEIGHTS) -> Retrieval:
+        """The top ``k`` of ``found``: reordered by the learned ``weights``, then the moves that
+        evidence justifies (``ranking.promote``, ``ranking.lists_first``)."""
+        query, snapshot, scope = found.query, found.snapshot, found.scope
+        docs = set(scope.docs) if scope.docs is not None else None
+        hits = rerank(list(found.hits), found.vector_ranks, found.keyword_ranks, found.terms, query.text,
+                      weights=weights, boost=scope.boost)
+        hits = lists_first(promote(snapshot.keyword, hits, query.tokens, docs, found.name_words, query.quoted),
+                           k)[:k]
         best = max((h.similarity for h in hits), default=0.0)
         bar = self.config.min_similarity_named if query.named.docs else self.config.min_similarity
         confident = bool(hits) and best >= bar and bool(query.tokens)
@@ -153,7 +191,7 @@ class Retriever:
             searched_docs=tuple(sorted(docs)) if docs else (),
             preferred=scope.preferred,
             about_discussions=scope.about_discussions,
-            vector=vector,
-            name_words=name_words,
-            terms=terms,
+            vector=found.vector,
+            name_words=found.name_words,
+            terms=found.terms,
         )

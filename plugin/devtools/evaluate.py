@@ -71,7 +71,7 @@ def load_items(path: Path) -> list[Item]:
     return items
 
 
-def _matches(doc: str, text: str, expect: Sequence[tuple[str, str]]) -> bool:
+def matches(doc: str, text: str, expect: Sequence[tuple[str, str]]) -> bool:
     norm = normalize_for_match(text)
     return any(doc == d and normalize_for_match(q) in norm for d, q in expect)
 
@@ -105,7 +105,7 @@ def evaluate(
         latency = time.perf_counter() - started
         rank = next(
             (i for i, hit in enumerate(answer.hits[:10], 1)
-             if _matches(hit.chunk.doc, f"{hit.chunk.context} {hit.chunk.text}", item.expect)),
+             if matches(hit.chunk.doc, f"{hit.chunk.context} {hit.chunk.text}", item.expect)),
             0,
         )
         lead = answer.lead
@@ -117,8 +117,8 @@ def evaluate(
             "id": item.id,
             "answerable": item.answerable,
             "rank": rank,
-            "grounded": any(_matches(q.doc, f"{q.context} {q.text}", item.expect) for q in answer.quotes),
-            "lead_grounded": lead is not None and _matches(lead.doc, f"{lead.context} {lead.text}", item.expect),
+            "grounded": any(matches(q.doc, f"{q.context} {q.text}", item.expect) for q in answer.quotes),
+            "lead_grounded": lead is not None and matches(lead.doc, f"{lead.context} {lead.text}", item.expect),
             "abstained": answer.abstained,
             "rule": answer.rule,
             "paraphrase": answer.paraphrase,
