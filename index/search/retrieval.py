@@ -17,6 +17,7 @@ from pathlib import Path
 from licensebot.index.documents import Chunk, Hit
 from licensebot.index.embed import Embedder, Vectors
 from licensebot.index.search.aliases import load_aliases
+from licensebot.index.search.housekeeping import housekeeping_last
 from licensebot.index.search.keyword import BM25Index
 from licensebot.index.search.match import NameMatch
 from licensebot.index.search.names import NameIndex
@@ -178,6 +179,9 @@ class Retriever:
         docs = set(scope.docs) if scope.docs is not None else None
         hits = rerank(list(found.hits), found.vector_ranks, found.keyword_ranks, found.terms, query.text,
                       weights=weights, boost=scope.boost)
+        # Housekeeping goes after the others it was fused with; a clause then picked out by a rare
+        # word or a quoted phrase ("Santa Clara") is what the question is about, whatever its topic.
+        hits = housekeeping_last(hits[:k], query.text) + hits[k:]
         hits = lists_first(promote(snapshot.keyword, hits, query.tokens, docs, found.name_words, query.quoted),
                            k)[:k]
         best = max((h.similarity for h in hits), default=0.0)

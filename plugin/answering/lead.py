@@ -18,6 +18,7 @@ from licensebot.answering.answer import Lead, LeadSentence, Quote
 from licensebot.answering.rules import classify
 from licensebot.index.embed import Embedder, Vectors
 from licensebot.index.search import Query, Terms, tokenize
+from licensebot.index.search.housekeeping import leads_for
 from licensebot.index.search.rerank import ASKS_MEANING
 from licensebot.index.text import PROSE_SENTENCE_END, heading_length, sentence_spans
 
@@ -72,8 +73,9 @@ def choose_lead(
     firsts = [i for i, c in enumerate(candidates) if i == 0 or candidates[i - 1][0] != c[0]]
     scores[firsts] += FIRST_SENTENCE_BONUS
     scores -= LATER_QUOTE_PENALTY * np.array([qi for qi, _, _ in candidates], dtype=np.float64)
-    boiler = np.array([_boilerplate(quotes[qi], text, query.text) for (qi, _, _), text in zip(candidates, texts,
-                                                                                              strict=True)])
+    boiler = np.array([_boilerplate(quotes[qi], text, query.text, quotes[qi].section_of(quotes[qi].start + s,
+                                                                                        quotes[qi].start + e))
+                       for (qi, s, e), text in zip(candidates, texts, strict=True)])
     if not boiler.all():
         scores[boiler] = -np.inf
     best = int(np.argmax(scores))
@@ -117,12 +119,15 @@ def choose_lead(
 
 
 _WARRANTY = re.compile(r"\bwarrant|\bliab|\bdamages\b|\bas[- ]is\b|\bmerchantab|\bfitness\b", re.I)
-_ABOUT_WARRANTY = re.compile(r"warrant|guarantee|liab|damages|as[- ]is|responsib|disclaim", re.I)
+_ABOUT_WARRANTY = re.compile(r"\bwarrant|\bguarantee|\bliab|\bdamages\b|\bas[- ]is\b|\bresponsib|\bdisclaim", re.I)
 
 
-def _boilerplate(quote: Quote, sentence: str, question: str) -> bool:
-    """A sentence that must not lead unless the question is about it."""
+def _boilerplate(quote: Quote, sentence: str, question: str, section: str) -> bool:
+    """A sentence that must not lead unless the question is about it. ``section``: the label of
+    the clause holding it."""
     if quote.role in ("preamble", "appendix"):
+        return True
+    if not leads_for(section, sentence, question):
         return True
     rule = classify(sentence, quote.context)
     if rule == "disclaimer" and _WARRANTY.search(sentence):
