@@ -24,6 +24,7 @@ from licensebot.answering.answer import Answer, Lead, NotIndexed, Quote
 from licensebot.answering.faithfulness import tidy, unfaithful
 from licensebot.answering.lead import choose_lead
 from licensebot.answering.lookup import Lookup, lookup
+from licensebot.answering.outside import unsettled
 from licensebot.answering.pairs import answer_pair, needs_both_texts
 from licensebot.answering.question import clean_question, tries_to_change_rules
 from licensebot.answering.quotes import select_quotes
@@ -92,6 +93,12 @@ class AnswerService:
                            choices=options)
         if not retrieval.confident:
             return self._not_found(question, retrieval, started, not_indexed)
+        outside = unsettled(question, retrieval.hits)
+        if outside is not None:
+            closest = "; ".join(f"{h.chunk.title}, {h.chunk.section}" for h in retrieval.hits[:LEAD_FROM])
+            searched = ", ".join(retrieval.searched_docs) or retrieval.snapshot.inventory().describe()
+            return self._abstain(question, prompts.render("outside_texts", topic=outside.label, searched=searched,
+                                                          closest=closest), retrieval, started, not_indexed)
         quotes = select_quotes(retrieval, self.max_quotes, snapshot.doc_chunks)
         lead = choose_lead(quotes[:LEAD_FROM], query, question_vector=retrieval.vector, embedder=self.embedder,
                            terms=retrieval.terms)
