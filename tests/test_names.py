@@ -216,3 +216,14 @@ def test_a_name_after_characters_that_lowercase_longer_is_read_where_it_is_writt
     found = index.find(question)
     assert [m.written for m in found.mentions] == ["Apache-2.0", "Commons Clause"]
     assert found.subject == ("commons-clause",)
+
+
+def test_bloom_means_the_bloom_rail_license_not_the_later_open_rail_m() -> None:
+    indexed = {"bigscience-rail-1.0": "BigScience RAIL License v1.0",
+               "bigscience-open-rail-m": "BigScience Open RAIL-M License"}
+    index = NameIndex(Catalog.build(installed_licensedb(), indexed.items()), load_aliases(), indexed=indexed,
+                      models=load_models())
+    for question in ("Could we use BLOOM to draft customer emails?", "We want a BLOOM-based bot. OK?",
+                     "Is bigscience/bloom-7b1 fine for commercial use?"):
+        assert index.find(question).docs == {"bigscience-rail-1.0"}, question
+    assert index.find("Under the BigScience Open RAIL-M, may we sell outputs?").docs == {"bigscience-open-rail-m"}
