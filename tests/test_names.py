@@ -227,3 +227,28 @@ def test_bloom_means_the_bloom_rail_license_not_the_later_open_rail_m() -> None:
                      "Is bigscience/bloom-7b1 fine for commercial use?"):
         assert index.find(question).docs == {"bigscience-rail-1.0"}, question
     assert index.find("Under the BigScience Open RAIL-M, may we sell outputs?").docs == {"bigscience-open-rail-m"}
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        # The license the thing is under now, said in passing.
+        ("Our vendor's library is licensed under the AGPL-3.0. Can we ship it in an Apache-2.0 product?",
+         ("agpl-3.0",)),
+        ("A Gemma fine-tune ships under Apache-2.0, its card says. May we sell it?", ("apache-2.0",)),
+        # The license the asker would like to move to is not what answers: the other name is.
+        ("Can we release our Qwen2.5-72B fine-tune under a license we pick, say Apache-2.0?", ("qwen-2024",)),
+        ("May we relicense GPL-3.0 code under the MIT License?", ("gpl-3.0",)),
+        # Neither said: no subject.
+        ("Is Apache-2.0 code compatible with a GPL-3.0 project?", ()),
+        ("Can we ship MIT code in our GPL-3.0 product?", ()),
+    ],
+)
+def test_the_license_a_thing_is_said_to_be_under_is_the_subject(question: str, subject: tuple[str, ...]) -> None:
+    assert names().find(question).subject == subject
+
+
+def test_the_askers_own_license_said_in_passing_is_not_the_subject() -> None:
+    for question in ("We ship under GPL-3.0. Is an AGPL-3.0 dependency fine?",
+                     "Our app is under MIT. Can we add an Apache-2.0 library?"):
+        assert names().find(question).subject == (), question
