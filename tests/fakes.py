@@ -279,3 +279,9 @@ def snapshot_of(chunks: Sequence[Chunk]) -> Snapshot:
 def terms_of(question: str) -> Terms:
     """The question's terms, each weighing the same (for lead tests without an index)."""
     return Terms({t: 1.0 for t in tokenize(question)})
+
+
+def clause(cid: str, section: str, text: str, doc: str = "x") -> Chunk:
+    """A chunk of an example license that starts its document (for ranking and lead tests)."""
+    return Chunk(id=cid, doc=doc, title="Example License", kind="license", category="", url="", section=section,
+                 section_id="", heading="", start=0, end=len(text), text=text)

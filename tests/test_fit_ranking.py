@@ -65,18 +65,24 @@ def test_a_run_reports_both_weightings_on_every_set(fake_retriever: Retriever, t
     path.write_text("\n".join(json.dumps({"id": f"q{i}", "question": q, "answerable": True,
                                           "expect": [{"doc": d, "quote": p}]})
                               for i, (q, d, p) in enumerate(questions)), "utf-8")
-    result = run(fake_retriever, [QuestionSet.parse(f"{path}:first")], [QuestionSet.parse(f"{path}:second")])
+    result = run(fake_retriever, [QuestionSet.parse(f"{path}:first")],
+                 [QuestionSet.parse(f"{path}:second"), QuestionSet.parse(str(path))])
     assert result["shipped"] == dict(WEIGHTS) and set(result["fitted"]) == set(FEATURES)
     by_set = result["hit_at_1"]
     assert isinstance(by_set, dict)
     assert by_set[f"{path}:first"]["fit_on"] and not by_set[f"{path}:second"]["fit_on"]
-    for row in by_set.values():
-        assert row["n"] == 2 and 0.0 <= row["shipped"] <= 1.0 and 0.0 <= row["fitted"] <= 1.0
+    for name in (f"{path}:first", f"{path}:second"):
+        assert by_set[name]["n"] == 2 and 0.0 <= by_set[name]["fitted"] <= 1.0
+    # With the shipped weights, the harness scores exactly what the search serves first.
+    served = [fake_retriever.search(q).hits[0] for q, _, _ in questions]
+    expected = sum(h.chunk.doc == d and p.lower() in h.chunk.text.lower()
+                   for h, (_, d, p) in zip(served, questions, strict=True)) / len(questions)
+    assert 0 < expected and by_set[str(path)]["shipped"] == round(expected, 3)
 
 
 def test_ranking_the_candidates_is_the_search(fake_retriever: Retriever) -> None:
     """What the fit judges is what `search` serves: the same hits, in the same order."""
     for question in ("What does Apache 2.0 say about patent litigation?", "Can we use Gemma outputs to train a model?",
                      "Under the Gemma terms, what about Santa Clara?"):
-        ranked = fake_retriever.rank(fake_retriever.candidates(question), 10, WEIGHTS)
+        ranked = fake_retriever.rank(fake_retriever.candidates(question), fake_retriever.config.top_k, WEIGHTS)
         assert [h.chunk.id for h in ranked.hits] == [h.chunk.id for h in fake_retriever.search(question).hits]

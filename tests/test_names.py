@@ -233,7 +233,7 @@ def test_bloom_means_the_bloom_rail_license_not_the_later_open_rail_m() -> None:
     ("question", "subject"),
     [
         # The license the thing is under now, said in passing.
-        ("Our vendor's library is licensed under the AGPL-3.0. Can we ship it in an Apache-2.0 product?",
+        ("The vendor's library is licensed under the AGPL-3.0. Can we ship it in an Apache-2.0 product?",
          ("agpl-3.0",)),
         ("A Gemma fine-tune ships under Apache-2.0, its card says. May we sell it?", ("apache-2.0",)),
         # The license the asker would like to move to is not what answers: the other name is.
@@ -252,3 +252,8 @@ def test_the_askers_own_license_said_in_passing_is_not_the_subject() -> None:
     for question in ("We ship under GPL-3.0. Is an AGPL-3.0 dependency fine?",
                      "Our app is under MIT. Can we add an Apache-2.0 library?"):
         assert names().find(question).subject == (), question
+
+
+def test_a_license_named_inside_the_question_sentence_is_not_said_in_passing() -> None:
+    question = "Can Qwen2.5-72B be used to ship a product that is under Apache-2.0?"
+    assert names().find(question).subject == ()

@@ -6,43 +6,84 @@ from __future__ import annotations
 
 import pytest
 
-from licensebot.answering.outside import load_outside, unsettled
+from licensebot.answering.outside import load_outside, parse_outside, unsettled
 from licensebot.answering.service import AnswerService
-from licensebot.index.documents import Chunk, Hit
+from licensebot.errors import SourceError
+from licensebot.index.documents import Hit
 from licensebot.index.search import Retriever
-
-
-def _chunk(cid: str, section: str, text: str) -> Chunk:
-    return Chunk(id=cid, doc="x", title="Example License", kind="license", category="", url="", section=section,
-                 section_id="", heading="", start=0, end=len(text), text=text)
+from tests.fakes import clause
 
 
 @pytest.mark.parametrize(("question", "topic"), [
     ("How much does the vendor charge for a commercial license?", "price"),
+    ("What does a commercial license for FLUX.1 dev cost?", "price"),
+    ("How much is a FLUX.1 commercial license?", "price"),
+    ("What's the cost of a Llama enterprise license?", "price"),
     ("How long does Meta usually take to answer a license request?", "response_time"),
+    ("How quickly does Stability AI respond to enterprise license requests?", "response_time"),
     ("What VAT rate applies when we resell it in Germany?", "tax"),
+    ("Do we owe withholding tax in China when we deploy Qwen?", "tax"),
     ("How many H100 GPUs do we need to serve it?", "hardware"),
+    ("What hardware do we need to self-host DeepSeek-V3?", "hardware"),
     ("Does our insurance policy cover claims from AI-generated code?", "insurance"),
+    ("Does our insurer cover AGPL claims?", "insurance"),
 ])
 def test_questions_the_texts_do_not_settle_are_recognised(question: str, topic: str) -> None:
-    found = unsettled(question, [])
+    found = unsettled(question, [], load_outside())
     assert found is not None and found.key == topic
 
 
 @pytest.mark.parametrize("question", [
+    # A mention of the topic in a question about something the license does say.
     "We run the model on our own GPUs and sell API access. Does the license allow a hosted service?",
     "Our hardware product ships GPL-3.0 firmware. What must we do about source code?",
     "Claims ops wants an agent that approves insurance claims on its own. Allowed?",
+    "Can we build an insurance claims tool with Llama 3.1 that decides what the insurance company pays?",
+    "Is it OK to use Qwen in an app that explains what your health insurance covers?",
+    "Our VAT-registered subsidiary in Ireland wants to redistribute Llama. Allowed?",
+    "Can we use Gemma to build a VAT calculation tool?",
+    "Can we use Gemma to compute sales tax for customers?",
+    "Can we publish latency benchmarks of Gemma against Llama 3.1?",
+    "Does the OpenAI agreement restrict publishing throughput results?",
+    "How many machines can we deploy the Mistral research model on?",
+    "Can we use Llama 3 to reduce first-response times in our support desk?",
+    # What the asker pays or must do, which licenses do say.
+    "How much do we have to pay to use Llama 3.1 commercially?",
     "Can we charge customers for a product built on it?",
+    "Does the Llama license limit the price of our product?",
+    "How long does it take for our Llama 3.1 license to terminate if we breach it?",
+    "How long do we have to respond to a written offer request under GPL-2.0?",
+    "How soon must we answer a customer's request for the source code under AGPL-3.0?",
 ])
-def test_a_mention_is_not_an_ask(question: str) -> None:
-    assert unsettled(question, []) is None
+def test_a_mention_or_a_question_the_license_answers_is_not_refused(question: str) -> None:
+    assert unsettled(question, [], load_outside()) is None
+
+
+def test_a_royalty_free_grant_answers_what_use_costs() -> None:
+    grant = "Each Contributor hereby grants to You a perpetual, worldwide, no-charge, royalty-free copyright license."
+    hit = Hit(clause("g", "§2 Grant of Copyright License", grant), 0.5)
+    question = "How much does it cost to use the software in a commercial product?"
+    assert unsettled(question, [], load_outside()) is not None, "asked, and the license is not read yet"
+    assert unsettled(question, [hit], load_outside()) is None
+
+
+@pytest.mark.parametrize(("data", "says"), [
+    ({"topics": {"price": {"label": "what it costs", "asked": ["cost", "price"], "evidence": "fee"}}}, "asked"),
+    ({"topics": {"price": {"label": "what it costs", "asked": "  ", "evidence": "fee"}}}, "asked"),
+    ({"topics": {"price": {"label": "what it costs", "asked": "cost", "evidence": "(fee"}}}, "evidence"),
+    ({"topics": {"price": {"asked": "cost", "evidence": "fee"}}}, "label"),
+    (None, "topics"),
+    ({"topics": ["price"]}, "topics"),
+])
+def test_a_broken_outside_file_is_refused_with_what_is_wrong(data: object, says: str) -> None:
+    with pytest.raises(SourceError, match=says):
+        parse_outside(data)
 
 
 def test_a_clause_that_speaks_of_the_topic_is_still_quoted() -> None:
     text = "The Licensor may charge a fee of USD 500 per year for the Commercial License."
-    hit = Hit(_chunk("p", "§4 Fees", text), 0.5)
-    assert unsettled("How much does the vendor charge for a commercial license?", [hit]) is None
+    hit = Hit(clause("p", "§4 Fees", text), 0.5)
+    assert unsettled("How much does the vendor charge for a commercial license?", [hit], load_outside()) is None
     assert {t.key for t in load_outside()} == {"price", "response_time", "tax", "hardware", "insurance"}
 
 

@@ -13,7 +13,7 @@ liability wording, which is often unlabelled.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from licensebot.index.documents import Hit
@@ -29,35 +29,52 @@ class Housekeeping:
     said: re.Pattern[str] | None = None
     """When set, a sentence is on the topic only if it matches this too: a section headed
     "Limitations and Disclaimers" may open with "No patent rights ... are waived"."""
+    unless: re.Pattern[str] | None = None
+    """Labels that match ``label`` but head operative terms ("Accepting Warranty or Additional
+    Liability": you may charge for support)."""
+
+    def covers(self, label: str, sentence: str) -> bool:
+        return (bool(self.label.search(label)) and not (self.unless and self.unless.search(label))
+                and (self.said is None or bool(self.said.search(sentence))))
 
 
 def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+WARRANTY = Housekeeping(
+    "warranty and liability",
+    label=_re(r"\bwarrant|\bliabilit|\bdamages\b|\bindemn|\bdisclaim|\bas[- ]is\b"),
+    asked=_re(r"\bwarrant|\bguarantee|\bliab|\bdamages\b|\bas[- ]is\b|\bdisclaim|\bindemn|\bsue[ds]?\b|\blawsuit"),
+    said=_re(r"\bwarrant|\bliab|\bdamages\b|\bas[- ]is\b|\bmerchantab|\bfitness\b|\bindemn|\bresponsib|\brisks?\b"),
+    unless=_re(r"\baccepting warranty|\badditional liability"),
+)
+# Only labels that name the topic outright: "General Provisions", "Miscellaneous", "Waiver",
+# "Assignment" and "Publicity" head operative terms too (Artistic-2.0's patent grant, CC0's waiver).
 TOPICS = (
-    Housekeeping("warranty and liability",
-                 _re(r"warrant|liabilit|damages|indemn|disclaim|\bas[- ]is\b"),
-                 _re(r"warrant|guarantee|liab|damages|\bas[- ]is\b|responsib|disclaim|indemn|\bsue[ds]?\b|"
-                     r"lawsuit|\brisk"),
-                 _re(r"warrant|liab|damages|\bas[- ]is\b|merchantab|fitness|indemn|responsib|\brisks?\b")),
+    WARRANTY,
     Housekeeping("trademarks",
-                 _re(r"trademark|\blogos?\b|use of (?:the )?names?\b|publicity|endorsement"),
-                 _re(r"trademark|\blogos?\b|\bbrand|endorse|\bnam(?:e|es|ed|ing)\b")),
+                 label=_re(r"\btrademark|\blogos?\b|\buse of (?:the )?names?\b"),
+                 asked=_re(r"\btrademark|\blogos?\b|\bbrand|\bendorse|\b(?:the|their|its|a|our) names?\b|"
+                           r"\bnam(?:ed|ing)\b|\bcall (?:it|our|the)\b")),
     Housekeeping("law and disputes",
-                 _re(r"governing law|applicable law|choice of law|jurisdiction|venue|disputes?\b|arbitration"),
-                 _re(r"\blaws?\b|\bcourts?\b|jurisdiction|venue|dispute|arbitrat|\bgovern|\bsue[ds]?\b|lawsuit|"
-                     r"litigat")),
+                 label=_re(r"\bgoverning law|\bapplicable law|\bchoice of law|\bjurisdiction|\bvenue\b|\barbitration"),
+                 asked=_re(r"\blaws? (?:of|governs?|applies|apply)\b|\bgoverning law|\bcourts?\b|\bjurisdiction|"
+                           r"\bvenue\b|\bdispute|\barbitrat|\bsue[ds]?\b|\blawsuit|\blitigat|"
+                           r"\bwhich (?:country|state)\b")),
     Housekeeping("interpretation",
-                 _re(r"severab|entire agreement|interpretation|miscellaneous|general provisions|\bassignment\b|"
-                     r"\bwaiver\b|counterparts|headings|construction"),
-                 _re(r"severab|entire agreement|interpret|\bassign|\bwaive|invalid|unenforceable|\bheadings?\b")),
+                 label=_re(r"\bseverab|\bentire agreement|\binterpretation\b|\bcounterparts\b"),
+                 asked=_re(r"\bseverab|\bentire agreement|\binterpret|\binvalid|\bunenforceable")),
 )
 
 
 def housekeeping(label: str, sentence: str) -> Housekeeping | None:
     """The housekeeping topic of ``sentence`` in a clause labelled ``label``, if any."""
-    return next((t for t in TOPICS if t.label.search(label) and (t.said is None or t.said.search(sentence))), None)
+    return next((t for t in TOPICS if t.covers(label, sentence)), None)
+
+
+def asks_about_warranty(question: str) -> bool:
+    return bool(WARRANTY.asked.search(question))
 
 
 def leads_for(label: str, sentence: str, question: str) -> bool:
@@ -67,13 +84,14 @@ def leads_for(label: str, sentence: str, question: str) -> bool:
     return topic is None or bool(topic.asked.search(question))
 
 
-def housekeeping_last(hits: Sequence[Hit], question: str) -> list[Hit]:
+def housekeeping_last(hits: Sequence[Hit], question: str, keep: Collection[str] = ()) -> list[Hit]:
     """``hits`` with the housekeeping clauses that ``question`` does not ask about after the
     others, each group in its order: a warranty disclaimer that shares the question's everyday
-    words is not what it asks."""
+    words is not what it asks. ``keep``: ids of chunks the question picks out by a rare word or a
+    quoted phrase ("Santa Clara"), which it is about whatever their topic."""
     def aside(hit: Hit) -> bool:
         topic = housekeeping(hit.chunk.section, hit.chunk.text)
-        return topic is not None and not topic.asked.search(question)
+        return topic is not None and hit.chunk.id not in keep and not topic.asked.search(question)
 
     flags = [aside(h) for h in hits]
     return [h for h, f in zip(hits, flags, strict=True) if not f] + [h for h, f in zip(hits, flags, strict=True) if f]

@@ -61,6 +61,25 @@ def fuse(
     ]
 
 
+def rare_holders(keyword: BM25Index, tokens: Sequence[str], scope: Collection[str] | None,
+                 ignore: Collection[str]) -> dict[str, float]:
+    """Chunk id -> summed IDF of the rare question words it holds, within named licenses: a word
+    found in at most RARE of their chunks."""
+    rare: dict[str, float] = {}
+    if scope is not None:
+        for term in set(tokens) - set(ignore):
+            holders = keyword.holders(term, scope)
+            if 0 < len(holders) <= RARE:
+                for cid in holders:
+                    rare[cid] = rare.get(cid, 0.0) + keyword.idf(term)
+    return rare
+
+
+def quoted_in(hits: Sequence[Hit], quoted: Sequence[str]) -> set[str]:
+    """Ids of the hits that hold a phrase the asker quoted, verbatim."""
+    return {h.chunk.id for h in hits if quoted and any(q in normalize_quote(h.chunk.text) for q in quoted)}
+
+
 def promote(
     keyword: BM25Index,
     hits: list[Hit],
@@ -72,15 +91,8 @@ def promote(
     """Bring to the top the chunks that hold a phrase the asker quoted, and, within named
     licenses, those holding a question word that only they contain: one rare word ("military",
     "asylum") says which clause is meant even when the embedding prefers a broader one."""
-    rare: dict[str, float] = {}
-    """chunk id -> summed IDF of the rare question words it holds"""
-    if scope is not None:
-        for term in set(tokens) - set(ignore):
-            holders = keyword.holders(term, scope)
-            if 0 < len(holders) <= RARE:
-                for cid in holders:
-                    rare[cid] = rare.get(cid, 0.0) + keyword.idf(term)
-    exact = {h.chunk.id for h in hits if quoted and any(q in normalize_quote(h.chunk.text) for q in quoted)}
+    rare = rare_holders(keyword, tokens, scope, ignore)
+    exact = quoted_in(hits, quoted)
     if not rare and not exact:
         return hits
     have = {h.chunk.id for h in hits}

@@ -83,6 +83,18 @@ def features(
     ])
 
 
+def feature_matrix(
+    top: Sequence[Hit], vector_ranks: Mapping[str, int], keyword_ranks: Mapping[str, int], terms: Terms, question: str,
+) -> npt.NDArray[np.float64]:
+    """One row of ``FEATURES`` per hit (what ``rerank`` scores and ``licensebot fit-ranking`` fits)."""
+    best = max(h.similarity for h in top)
+    asks = bool(ASKS_MEANING.search(question))
+    return np.vstack([
+        features(h.chunk, vector_ranks.get(h.chunk.id), keyword_ranks.get(h.chunk.id), h.similarity, best, terms, asks)
+        for h in top
+    ])
+
+
 def rerank(
     hits: list[Hit],
     vector_ranks: Mapping[str, int],
@@ -96,12 +108,7 @@ def rerank(
     top = hits[:TOP]
     if len(top) < 2:
         return hits
-    best = max(h.similarity for h in top)
-    asks = bool(ASKS_MEANING.search(question))
-    matrix = np.vstack([
-        features(h.chunk, vector_ranks.get(h.chunk.id), keyword_ranks.get(h.chunk.id), h.similarity, best, terms, asks)
-        for h in top
-    ])
+    matrix = feature_matrix(top, vector_ranks, keyword_ranks, terms, question)
     scores = matrix @ np.array([weights[f] for f in FEATURES])
     learned = {i: r for r, i in enumerate(sorted(range(len(top)), key=lambda i: -scores[i]))}
     # The learned order and the fused one count equally: the model moves a clause up only when the

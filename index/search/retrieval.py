@@ -23,7 +23,15 @@ from licensebot.index.search.match import NameMatch
 from licensebot.index.search.names import NameIndex
 from licensebot.index.search.pending import OnTheSpot, merge
 from licensebot.index.search.query import Query
-from licensebot.index.search.ranking import CANDIDATES, fuse, lists_first, promote, role_weights
+from licensebot.index.search.ranking import (
+    CANDIDATES,
+    fuse,
+    lists_first,
+    promote,
+    quoted_in,
+    rare_holders,
+    role_weights,
+)
 from licensebot.index.search.rerank import WEIGHTS, Terms, rerank
 from licensebot.index.search.scope import Scope, scope_of
 from licensebot.index.search.snapshot import Derived, Snapshot
@@ -65,6 +73,9 @@ class Retrieval:
     """The question asked what people said, and only discussion excerpts were searched."""
     terms: Terms = field(default_factory=lambda: Terms({}))
     """The question's terms weighted by rarity, names left out (to compare clauses and sentences)."""
+    picked: tuple[tuple[str, int, int], ...] = ()
+    """(doc, start, end) of the hits the question picks out by a rare word or a quoted phrase: what
+    it is about, even when that is housekeeping (``housekeeping.py``)."""
 
     @property
     def question(self) -> str:
@@ -179,9 +190,11 @@ class Retriever:
         docs = set(scope.docs) if scope.docs is not None else None
         hits = rerank(list(found.hits), found.vector_ranks, found.keyword_ranks, found.terms, query.text,
                       weights=weights, boost=scope.boost)
-        # Housekeeping goes after the others it was fused with; a clause then picked out by a rare
-        # word or a quoted phrase ("Santa Clara") is what the question is about, whatever its topic.
-        hits = housekeeping_last(hits[:k], query.text) + hits[k:]
+        # Housekeeping goes after the others it was fused with, unless the question picks it out
+        # by a rare word or a quoted phrase ("Santa Clara"): then it is what the question is about.
+        picked = set(rare_holders(snapshot.keyword, query.tokens, docs, found.name_words))
+        picked |= quoted_in(hits, query.quoted)
+        hits = housekeeping_last(hits[:k], query.text, keep=picked) + hits[k:]
         hits = lists_first(promote(snapshot.keyword, hits, query.tokens, docs, found.name_words, query.quoted),
                            k)[:k]
         best = max((h.similarity for h in hits), default=0.0)
@@ -198,4 +211,5 @@ class Retriever:
             vector=found.vector,
             name_words=found.name_words,
             terms=found.terms,
+            picked=tuple(sorted((h.chunk.doc, h.chunk.start, h.chunk.end) for h in hits if h.chunk.id in picked)),
         )

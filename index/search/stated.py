@@ -17,34 +17,54 @@ from collections.abc import Collection, Sequence
 from licensebot.index.search.match import Mention
 
 _IS_UNDER = re.compile(
-    r"\b(?:ships?|shipped|is|are|was|were|comes?|came|been|licen[sc]ed|released|distributed|published|"
-    r"offered|provided|available|covered)\s+(?:\w+\s+){0,2}?(?:under|by)\s+(?:the\s+|a\s+|an\s+)?$",
+    r"\b(?:(?:ships?|shipped|comes?|came|licen[sc]ed|released|distributed|published|offered|provided|available)"
+    r"\s+under|(?:is|are|was|were)\s+under)\s+(?:the\s+|a\s+|an\s+)?$",
     re.IGNORECASE,
 )
-"""Ends the text before a license name that says what the thing is under now."""
-_OURS = re.compile(r"\b(?:we|our\s+\w+)\s+(?:\w+\s+){0,2}?(?:under|by)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
-"""... unless the thing is the asker's own ("we ship under GPL-3.0", "our app is under MIT"): then
-the other license, the one asked about, is what the question is about (a pair, when two)."""
+"""Ends the text before a license name that says what the thing is under now ("ships under",
+"is licensed under"; not "is allowed under", which asks what the license allows)."""
+_ASKERS = re.compile(r"\b(?:we|i|my|our|ours|us)\b", re.IGNORECASE)
+"""A sentence about the asker's own work ("we ship under GPL-3.0", "my team's app is released
+under MIT"): the license said in passing is theirs, and the other one is what they ask about."""
 _WANTS = re.compile(
-    r"\b(?:can|could|may|might|should|shall|want|wants|plan|plans|going|allowed|ok|okay)\b(?:\W+\w+){0,12}?\W+"
-    r"(?:re-?licen[sc]e|release|publish|distribute|ship|offer|put|license|take|switch|move|change)\b"
-    r"(?:[^.?!]|\.(?=\w))*\b(?:under|to|as)\b(?:[^.?!]|\.(?=\w))*$",
+    r"\b(?:can|could|may|might|should|want|wants|plan|plans|going)\b(?:\W+\w+){0,8}?\W+"
+    r"(?:re-?licen[sc]e\w*(?:\W+\w+){0,8}?\W+(?:under|to|as)"
+    r"|(?:release|publish|distribute|offer|license)\w*(?:\W+\w+){0,8}?\W+(?:under|as))"
+    r"(?:\W+\w+){0,7}?\W+$",
     re.IGNORECASE,
 )
-"""Ends the text before a license name the asker would like the thing to be under (within one
-sentence: a dot inside a name, "Qwen2.5", "GPL-3.0", does not end it)."""
+"""Ends the text before a license name the asker would like the thing to be under ("can we
+release our fine-tune under a license we pick, say", "may we relicense GPL-3.0 code under the")."""
+_SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
+MAX_LOOKBACK = 300
+"""Characters before a name that are read (its own sentence, at most this long): the patterns
+run once per name, and a question may be long."""
+
+
+def _before(question: str, at: int) -> str:
+    """The text of ``at``'s sentence before it (a dot inside a name, "GPL-3.0", does not end one)."""
+    text = question[max(0, at - MAX_LOOKBACK) : at]
+    ends = list(_SENTENCE_END.finditer(text))
+    return text[ends[-1].end() :] if ends else text
+
+
+def _in_a_statement(question: str, at: int) -> bool:
+    """Is the sentence holding ``at`` a statement ("The model ships under X.") rather than the
+    question itself ("Can it be used in a product that is under X?")?"""
+    end = _SENTENCE_END.search(question, at, at + MAX_LOOKBACK)
+    return end is not None and question[end.start()] == "."
 
 
 def stated_subject(question: str, mentions: Sequence[Mention], indexed: Collection[str]) -> tuple[str, ...]:
     """The indexed documents of the license the question says the thing is under, else of the one
     other name beside a license the asker wants to move to; () when the question says neither."""
-    licenses = [m for m in mentions if m.kind == "license" and m.at >= 0]
-    for m in licenses:
-        if _IS_UNDER.search(question[: m.at]) and not _OURS.search(question[: m.at]):
+    for m in mentions:
+        before = _before(question, m.at) if m.kind == "license" and m.at >= 0 else ""
+        if before and _IS_UNDER.search(before) and not _ASKERS.search(before) and _in_a_statement(question, m.at):
             docs = tuple(d for d in m.docs if d in indexed)
             if docs:
                 return docs
-    wanted = [m for m in mentions if m.at >= 0 and _WANTS.search(question[: m.at])]
+    wanted = [m for m in mentions if m.at >= 0 and _WANTS.search(_before(question, m.at))]
     rest = [m for m in mentions if m not in wanted]
     if len(wanted) == 1 and len(rest) == 1:
         return tuple(d for d in rest[0].docs if d in indexed)

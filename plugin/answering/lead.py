@@ -10,7 +10,7 @@ a colon and the rule is the list after it; a sub-item is shown after its parent'
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from licensebot.answering.answer import Lead, LeadSentence, Quote
 from licensebot.answering.rules import classify
 from licensebot.index.embed import Embedder, Vectors
 from licensebot.index.search import Query, Terms, tokenize
-from licensebot.index.search.housekeeping import leads_for
+from licensebot.index.search.housekeeping import asks_about_warranty, leads_for
 from licensebot.index.search.rerank import ASKS_MEANING
 from licensebot.index.text import PROSE_SENTENCE_END, heading_length, sentence_spans
 
@@ -52,6 +52,7 @@ def choose_lead(
     question_vector: Vectors | None,
     embedder: Embedder | None,
     terms: Terms,
+    picked: Collection[tuple[str, int, int]] = (),
 ) -> Lead:
     """The lead sentence(s) for ``query``, from the first of ``quotes`` unless a later one holds
     a sentence that matches better by more than LATER_QUOTE_PENALTY. ``terms``: the question's
@@ -60,7 +61,9 @@ def choose_lead(
 
     Boilerplate never leads a question that is not about it: a warranty or liability disclaimer,
     a definition (unless the question asks what a word means), a preamble or an appendix, while
-    another quoted sentence can."""
+    another quoted sentence can; nor does housekeeping (``index/search/housekeeping.py``), unless
+    it is in a clause the question picks out by a rare word or a quoted phrase (``picked``: doc,
+    start, end of such clauses)."""
     candidates: list[tuple[int, int, int]] = []  # (quote, start, end)
     for qi, q in enumerate(quotes):
         spans = sentence_spans(q.text) or [(0, len(q.text))]
@@ -73,8 +76,7 @@ def choose_lead(
     firsts = [i for i, c in enumerate(candidates) if i == 0 or candidates[i - 1][0] != c[0]]
     scores[firsts] += FIRST_SENTENCE_BONUS
     scores -= LATER_QUOTE_PENALTY * np.array([qi for qi, _, _ in candidates], dtype=np.float64)
-    boiler = np.array([_boilerplate(quotes[qi], text, query.text, quotes[qi].section_of(quotes[qi].start + s,
-                                                                                        quotes[qi].start + e))
+    boiler = np.array([_boilerplate(quotes[qi], text, query.text, s, e, picked)
                        for (qi, s, e), text in zip(candidates, texts, strict=True)])
     if not boiler.all():
         scores[boiler] = -np.inf
@@ -119,20 +121,21 @@ def choose_lead(
 
 
 _WARRANTY = re.compile(r"\bwarrant|\bliab|\bdamages\b|\bas[- ]is\b|\bmerchantab|\bfitness\b", re.I)
-_ABOUT_WARRANTY = re.compile(r"\bwarrant|\bguarantee|\bliab|\bdamages\b|\bas[- ]is\b|\bresponsib|\bdisclaim", re.I)
 
 
-def _boilerplate(quote: Quote, sentence: str, question: str, section: str) -> bool:
-    """A sentence that must not lead unless the question is about it. ``section``: the label of
-    the clause holding it."""
+def _boilerplate(quote: Quote, sentence: str, question: str, start: int, end: int,
+                 picked: Collection[tuple[str, int, int]]) -> bool:
+    """A sentence, ``quote.text[start:end]``, that must not lead unless the question is about it."""
     if quote.role in ("preamble", "appendix"):
         return True
-    if not leads_for(section, sentence, question):
+    at = quote.start + start
+    if not any(doc == quote.doc and s <= at < e for doc, s, e in picked) and not leads_for(
+            quote.section_of(at, quote.start + end), sentence, question):
         return True
     rule = classify(sentence, quote.context)
     if rule == "disclaimer" and _WARRANTY.search(sentence):
         # A warranty or liability disclaimer; not "NVIDIA claims no ownership rights in outputs".
-        return not _ABOUT_WARRANTY.search(question)
+        return not asks_about_warranty(question)
     if rule == "definition" or quote.role == "definition":
         return not ASKS_MEANING.search(question)
     return False

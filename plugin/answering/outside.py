@@ -29,17 +29,34 @@ class Outside:
     evidence: re.Pattern[str]
 
 
+def _pattern(key: str, field: str, raw: Any) -> re.Pattern[str]:
+    if not isinstance(raw, str) or not raw.strip():
+        raise SourceError(f"outside.yaml: topic {key!r} needs a non-empty {field} pattern (a string)")
+    try:
+        return re.compile(raw, re.IGNORECASE)
+    except re.error as exc:
+        raise SourceError(f"outside.yaml: topic {key!r}: {field} is not a regular expression ({exc})") from exc
+
+
 @cache
 def load_outside() -> tuple[Outside, ...]:
-    data: Any = read_yaml("outside.yaml")
-    try:
-        return tuple(
-            Outside(key=str(k), label=str(v["label"]), asked=re.compile(str(v["asked"]), re.IGNORECASE),
-                    evidence=re.compile(str(v["evidence"]), re.IGNORECASE))
-            for k, v in (data.get("topics") or {}).items()
-        )
-    except (AttributeError, KeyError, TypeError, re.error) as exc:
-        raise SourceError(f"cannot read the outside.yaml file: {exc}") from exc
+    return parse_outside(read_yaml("outside.yaml"))
+
+
+def parse_outside(data: Any) -> tuple[Outside, ...]:
+    """The topics, checked: a list where a pattern belongs would read as a character class, and an
+    empty pattern would match every question."""
+    topics = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(topics, dict):
+        raise SourceError("outside.yaml: expected a 'topics' mapping")
+    out = []
+    for key, raw in topics.items():
+        if not isinstance(raw, dict) or not isinstance(raw.get("label"), str) or not raw["label"].strip():
+            raise SourceError(f"outside.yaml: topic {key!r} needs a label")
+        out.append(Outside(key=str(key), label=raw["label"].strip(),
+                           asked=_pattern(str(key), "asked", raw.get("asked")),
+                           evidence=_pattern(str(key), "evidence", raw.get("evidence"))))
+    return tuple(out)
 
 
 def unsettled(question: str, hits: Sequence[Hit], topics: Sequence[Outside] | None = None) -> Outside | None:

@@ -24,7 +24,7 @@ from licensebot.answering.answer import Answer, Lead, NotIndexed, Quote
 from licensebot.answering.faithfulness import tidy, unfaithful
 from licensebot.answering.lead import choose_lead
 from licensebot.answering.lookup import Lookup, lookup
-from licensebot.answering.outside import unsettled
+from licensebot.answering.outside import load_outside, unsettled
 from licensebot.answering.pairs import answer_pair, needs_both_texts
 from licensebot.answering.question import clean_question, tries_to_change_rules
 from licensebot.answering.quotes import select_quotes
@@ -59,6 +59,8 @@ class AnswerService:
         self.max_quotes = max_quotes
         self.max_question_chars = max_question_chars
         self.max_tokens = max_tokens
+        self.outside = load_outside()
+        """Read now, so a broken data file stops the service at start, not every question."""
 
     def ask(self, raw_question: str, *, context: Sequence[str] = ()) -> Answer:
         """Answer one question. ``context``: earlier questions of the same thread, oldest first.
@@ -93,15 +95,15 @@ class AnswerService:
                            choices=options)
         if not retrieval.confident:
             return self._not_found(question, retrieval, started, not_indexed)
-        outside = unsettled(question, retrieval.hits)
+        outside = unsettled(question, retrieval.hits, self.outside)
         if outside is not None:
             closest = "; ".join(f"{h.chunk.title}, {h.chunk.section}" for h in retrieval.hits[:LEAD_FROM])
-            searched = ", ".join(retrieval.searched_docs) or retrieval.snapshot.inventory().describe()
-            return self._abstain(question, prompts.render("outside_texts", topic=outside.label, searched=searched,
-                                                          closest=closest), retrieval, started, not_indexed)
+            return self._abstain(question, prompts.render("outside_texts", topic=outside.label,
+                                                          searched=_searched(retrieval), closest=closest),
+                                 retrieval, started, not_indexed)
         quotes = select_quotes(retrieval, self.max_quotes, snapshot.doc_chunks)
         lead = choose_lead(quotes[:LEAD_FROM], query, question_vector=retrieval.vector, embedder=self.embedder,
-                           terms=retrieval.terms)
+                           terms=retrieval.terms, picked=retrieval.picked)
         # A weak lead is not restated: a plain-words version would read as the answer.
         paraphrase, available = self._paraphrase(question, lead) if not lead.weak else ("", True)
         subject = subjects.subject_of(retrieval)
@@ -158,9 +160,8 @@ class AnswerService:
     def _not_found(
         self, question: str, retrieval: Retrieval, started: float, not_indexed: Sequence[NotIndexed] = ()
     ) -> Answer:
-        searched = ", ".join(retrieval.searched_docs) or retrieval.snapshot.inventory().describe()
-        return self._abstain(question, prompts.render("not_found", searched=searched), retrieval, started,
-                             not_indexed)
+        return self._abstain(question, prompts.render("not_found", searched=_searched(retrieval)), retrieval,
+                             started, not_indexed)
 
     @staticmethod
     def _abstain(
@@ -211,3 +212,8 @@ class AnswerService:
             log.info("paraphrase withheld (%s): %r", why, candidate[:200])
             return "", True
         return candidate, True
+
+
+def _searched(retrieval: Retrieval) -> str:
+    """What a "not found" says was searched: the named documents, or the whole index."""
+    return ", ".join(retrieval.searched_docs) or retrieval.snapshot.inventory().describe()

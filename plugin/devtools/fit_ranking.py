@@ -25,7 +25,7 @@ import numpy.typing as npt
 from licensebot.devtools.evaluate import Item, load_items, matches
 from licensebot.errors import UsageError
 from licensebot.index.search import Retriever
-from licensebot.index.search.rerank import ASKS_MEANING, FEATURES, TOP, WEIGHTS, features
+from licensebot.index.search.rerank import FEATURES, TOP, WEIGHTS, feature_matrix
 from licensebot.index.search.retrieval import Candidates
 
 L2 = 1e-4
@@ -41,7 +41,7 @@ class QuestionSet:
     @classmethod
     def parse(cls, spec: str) -> QuestionSet:
         """``FILE``, ``FILE:first`` or ``FILE:second`` (halves of the answerable questions)."""
-        path, _, half = spec.partition(":") if spec.endswith((":first", ":second")) else (spec, "", "")
+        path, _, half = spec.rpartition(":") if spec.endswith((":first", ":second")) else (spec, "", "")
         items = [i for i in load_items(Path(path)) if i.answerable and i.expect]
         if half:
             cut = (len(items) + 1) // 2
@@ -69,12 +69,7 @@ def collect(retriever: Retriever, items: Sequence[Item]) -> list[Case]:
         top = found.hits[:TOP]
         if not top:
             continue
-        best = max(h.similarity for h in top)
-        asks = bool(ASKS_MEANING.search(found.query.text))
-        matrix = np.vstack([
-            features(h.chunk, found.vector_ranks.get(h.chunk.id), found.keyword_ranks.get(h.chunk.id), h.similarity,
-                     best, found.terms, asks) for h in top
-        ])
+        matrix = feature_matrix(top, found.vector_ranks, found.keyword_ranks, found.terms, found.query.text)
         right = np.array([matches(h.chunk.doc, f"{h.chunk.context} {h.chunk.text}", item.expect) for h in top])
         cases.append(Case(found, item, matrix, right))
     return cases
