@@ -184,7 +184,8 @@ class Retriever:
         return self.rank(found, k or self.config.top_k)
 
     def rank(self, found: Candidates, k: int, weights: Mapping[str, float] = WEIGHTS) -> Retrieval:
-        """The top ``k`` of ``found``: reordered by the learned ``weights``, then the moves that
+        """The top ``k`` of ``found``: reordered by the learned ``weights``, housekeeping the
+        question does not ask about after the rest (``housekeeping.py``), then the moves that
         evidence justifies (``ranking.promote``, ``ranking.lists_first``)."""
         query, snapshot, scope = found.query, found.snapshot, found.scope
         docs = set(scope.docs) if scope.docs is not None else None
