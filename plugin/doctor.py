@@ -124,6 +124,25 @@ def _slack_check(settings: Settings) -> Check:
     return Check("slack", True, "; ".join(parts))
 
 
+def _question_log_check(settings: Settings) -> Check:
+    """One read of the question log. Not fatal when the database is down (the bot answers and logs
+    nothing until it is back); a URL no backend takes is, since `serve` stops on it."""
+    from licensebot.errors import ConfigError, QuestionLogError
+    from licensebot.slack.stores import default_url, open_store
+
+    try:
+        store = open_store(settings.database_url or default_url(settings))
+    except ConfigError as exc:
+        return Check("question log", False, str(exc))
+    try:
+        store.recent_feedback(1)
+    except QuestionLogError as exc:
+        return Check("question log", False, f"{exc}; answers are not logged until it is back", fatal=False)
+    finally:
+        store.close()
+    return Check("question log", True, store.describe())
+
+
 def _guarded(name: str, fn: Callable[[], list[Check]]) -> list[Check]:
     try:
         return fn()
@@ -136,5 +155,6 @@ def run_checks(rt: Runtime) -> list[Check]:
         *_guarded("vector store", lambda: _store_checks(rt)),
         *_guarded("embedding model", lambda: [_embedding_check(rt.settings)]),
         *_guarded("answering model", lambda: _model_check(rt)),
+        _question_log_check(rt.settings),
         _slack_check(rt.settings),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -88,3 +89,39 @@ def test_a_token_slack_rejects_fails_and_its_reason_is_shown(
     assert code == 1
     assert not checks["slack"]["ok"] and "invalid_auth" in checks["slack"]["detail"]
     assert checks["slack"]["fatal"]
+
+
+def test_the_question_log_is_read_once_and_its_password_never_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path)})
+    assert checks["question log"]["ok"] and "questions.sqlite3" in checks["question log"]["detail"]
+
+    # A PostgreSQL nobody listens on: a warning (the bot answers without the log), never the password.
+    down = "postgresql://bot:pw-very-secret@127.0.0.1:9/licensebot"
+    monkeypatch.setenv("LICENSEBOT_DATABASE_URL", down)
+    main(["doctor", "--json"])
+    out = capsys.readouterr().out
+    assert "pw-very-secret" not in out
+    check = {c["name"]: c for c in json.loads(out)["checks"]}["question log"]
+    assert not check["ok"] and not check["fatal"] and "unavailable" in check["detail"]
+
+    monkeypatch.setenv("LICENSEBOT_DATABASE_URL", "mysql://bot:pw-very-secret@db/licensebot")
+    main(["doctor", "--json"])
+    out = capsys.readouterr().out
+    assert "pw-very-secret" not in out
+    check = {c["name"]: c for c in json.loads(out)["checks"]}["question log"]
+    assert not check["ok"] and check["fatal"] and "postgresql://" in check["detail"]
+
+
+def test_a_reachable_postgresql_question_log_is_reported_without_its_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], postgres_url: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(tmp_path),
+                                              "LICENSEBOT_DATABASE_URL": postgres_url})
+    check = checks["question log"]
+    assert check["ok"] and check["detail"].startswith("postgresql://")
+    password = urlsplit(postgres_url).password
+    assert not password or password not in check["detail"]
