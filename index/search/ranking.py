@@ -5,7 +5,7 @@ a rare question word that picks out its clause, a whole list before one of its i
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from licensebot.index.documents import Chunk, Hit
 from licensebot.index.search.keyword import BM25Index, normalize_quote
@@ -87,11 +87,13 @@ def promote(
     scope: Collection[str] | None,
     ignore: Collection[str],
     quoted: Sequence[str],
+    rare: Mapping[str, float] | None = None,
 ) -> list[Hit]:
     """Bring to the top the chunks that hold a phrase the asker quoted, and, within named
     licenses, those holding a question word that only they contain: one rare word ("military",
-    "asylum") says which clause is meant even when the embedding prefers a broader one."""
-    rare = rare_holders(keyword, tokens, scope, ignore)
+    "asylum") says which clause is meant even when the embedding prefers a broader one.
+    ``rare``: ``rare_holders``'s result when the caller has it already."""
+    rare = rare_holders(keyword, tokens, scope, ignore) if rare is None else rare
     exact = quoted_in(hits, quoted)
     if not rare and not exact:
         return hits

@@ -193,11 +193,11 @@ class Retriever:
                       weights=weights, boost=scope.boost)
         # Housekeeping goes after the others it was fused with, unless the question picks it out
         # by a rare word or a quoted phrase ("Santa Clara"): then it is what the question is about.
-        picked = set(rare_holders(snapshot.keyword, query.tokens, docs, found.name_words))
-        picked |= quoted_in(hits, query.quoted)
+        rare = rare_holders(snapshot.keyword, query.tokens, docs, found.name_words)
+        picked = set(rare) | quoted_in(hits, query.quoted)
         hits = housekeeping_last(hits[:k], query.text, keep=picked) + hits[k:]
-        hits = lists_first(promote(snapshot.keyword, hits, query.tokens, docs, found.name_words, query.quoted),
-                           k)[:k]
+        hits = lists_first(promote(snapshot.keyword, hits, query.tokens, docs, found.name_words, query.quoted,
+                                   rare=rare), k)[:k]
         best = max((h.similarity for h in hits), default=0.0)
         bar = self.config.min_similarity_named if query.named.docs else self.config.min_similarity
         confident = bool(hits) and best >= bar and bool(query.tokens)
