@@ -6,9 +6,11 @@ as a container's readiness probe or before `serve` in a deploy script.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from licensebot.errors import LicensebotError
 from licensebot.index.embed import default_model_path as default_embed_path
@@ -126,14 +128,32 @@ def _slack_check(settings: Settings) -> Check:
 
 def _question_log_check(settings: Settings) -> Check:
     """One read of the question log. Not fatal when the database is down (the bot answers and logs
-    nothing until it is back); a URL no backend takes is, since `serve` stops on it."""
+    nothing until it is back); a URL no backend takes is, since `serve` stops on it. A readiness
+    probe creates nothing: a SQLite file that does not exist yet is reported, not made."""
     from licensebot.errors import ConfigError, QuestionLogError
     from licensebot.slack.stores import default_url, open_store
 
+    if settings.retention_days == 0:
+        return Check("question log", True, "off (LICENSEBOT_RETENTION_DAYS=0): nothing is stored")
+    url = settings.database_url or default_url(settings)
+    if url.lower().startswith("sqlite://"):
+        path = Path(unquote(url.split("://", 1)[1]).removeprefix("/"))
+        if not path.exists():
+            existing = next(d for d in path.absolute().parents if d.exists())
+            try:
+                # An unnamed file that vanishes on close: can the folder take one at all?
+                with tempfile.TemporaryFile(dir=existing):
+                    pass
+            except OSError as exc:
+                return Check("question log", False, f"sqlite:///{path} cannot be created ({existing}: "
+                                                    f"{exc.strerror}); answers are not logged", fatal=False)
+            return Check("question log", True, f"sqlite:///{path} (created on the first question)")
     try:
-        store = open_store(settings.database_url or default_url(settings))
+        store = open_store(url)
     except ConfigError as exc:
         return Check("question log", False, str(exc))
+    except QuestionLogError as exc:
+        return Check("question log", False, f"{exc}; answers are not logged", fatal=False)
     try:
         store.recent_feedback(1)
     except QuestionLogError as exc:

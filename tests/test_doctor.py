@@ -125,3 +125,35 @@ def test_a_reachable_postgresql_question_log_is_reported_without_its_password(
     assert check["ok"] and check["detail"].startswith("postgresql://")
     password = urlsplit(postgres_url).password
     assert not password or password not in check["detail"]
+
+
+def test_the_question_log_check_creates_nothing_and_says_when_it_is_off_or_cannot_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "data"
+    _, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATA_DIR": str(data)})
+    assert checks["question log"]["ok"] and "created on the first question" in checks["question log"]["detail"]
+    assert not (data / "questions.sqlite3").exists()
+
+    monkeypatch.setenv("LICENSEBOT_RETENTION_DAYS", "0")
+    _, checks = _doctor(monkeypatch, capsys, {})
+    assert checks["question log"]["ok"] and checks["question log"]["detail"].startswith("off")
+
+    monkeypatch.setenv("LICENSEBOT_RETENTION_DAYS", "90")
+    # /proc takes no new files, whoever asks (root included).
+    _, checks = _doctor(monkeypatch, capsys, {"LICENSEBOT_DATABASE_URL": "sqlite:////proc/q.sqlite3"})
+    assert not checks["question log"]["ok"] and not checks["question log"]["fatal"]
+    assert "cannot be created" in checks["question log"]["detail"]
+
+
+def test_a_password_with_an_unencoded_slash_is_refused_without_showing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, checks = _doctor(monkeypatch, capsys, {
+        "LICENSEBOT_DATA_DIR": str(tmp_path),
+        "LICENSEBOT_DATABASE_URL": "postgresql://bot:12345/s3cretPW@db.example/licensebot"})
+    check = checks["question log"]
+    assert code == 1 and not check["ok"] and check["fatal"] and "percent-encoded" in check["detail"]
+    assert "s3cretPW" not in check["detail"]

@@ -257,3 +257,23 @@ def test_the_askers_own_license_said_in_passing_is_not_the_subject() -> None:
 def test_a_license_named_inside_the_question_sentence_is_not_said_in_passing() -> None:
     question = "Can Qwen2.5-72B be used to ship a product that is under Apache-2.0?"
     assert names().find(question).subject == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Our vendor's library is licensed under the AGPL-3.0. Can we ship it in an Apache-2.0 product?",
+         ("agpl-3.0",)),
+        ("The Qwen fine-tune I found is released under Apache-2.0. May we sell it?", ("apache-2.0",)),
+        ("This Gemma fine-tune is released under Apache-2.0; can we sell it?", ("apache-2.0",)),
+        ("Our app is released under MIT. Can we add an AGPL-3.0 library?", ()),
+        ("Can we change the license of our GPL-3.0 code to Apache-2.0?", ("gpl-3.0",)),
+    ],
+)
+def test_whose_license_a_statement_names(question: str, subject: tuple[str, ...]) -> None:
+    assert names().find(question).subject == subject
+
+
+def test_a_long_question_is_read_only_near_each_name() -> None:
+    question = "Can we release it under " + "the terms and " * 20_000 + "Apache-2.0 and MIT?"
+    assert names().find(question).subject == ()

@@ -45,7 +45,8 @@ def _re(pattern: str) -> re.Pattern[str]:
 WARRANTY = Housekeeping(
     "warranty and liability",
     label=_re(r"\bwarrant|\bliabilit|\bdamages\b|\bindemn|\bdisclaim|\bas[- ]is\b"),
-    asked=_re(r"\bwarrant|\bguarantee|\bliab|\bdamages\b|\bas[- ]is\b|\bdisclaim|\bindemn|\bsue[ds]?\b|\blawsuit"),
+    asked=_re(r"\bwarrant|\bguarantee|\bliab|\bdamages\b|\bas[- ]is\b|\bdisclaim|\bindemn|\bsue[ds]?\b|\blawsuit|"
+              r"\brisks?\b|\bdefects?\b|\bresponsible for (?:any |the )?(?:defects?|damages?|errors?|bugs?|harm|loss)"),
     said=_re(r"\bwarrant|\bliab|\bdamages\b|\bas[- ]is\b|\bmerchantab|\bfitness\b|\bindemn|\bresponsib|\brisks?\b"),
     unless=_re(r"\baccepting warranty|\badditional liability"),
 )
@@ -53,13 +54,19 @@ WARRANTY = Housekeeping(
 # "Assignment" and "Publicity" head operative terms too (Artistic-2.0's patent grant, CC0's waiver).
 TOPICS = (
     WARRANTY,
+    # "Accepting Warranty or Additional Liability" (Apache §9 and licenses built on it) lets you
+    # charge for support or a warranty: it answers that, not "may we sell a product built on it".
+    Housekeeping("support and warranty offered for a fee",
+                 label=_re(r"\baccepting warranty|\badditional liability"),
+                 asked=_re(r"\bsupport\b|\bwarrant|\bindemn|\bliab")),
     Housekeeping("trademarks",
                  label=_re(r"\btrademark|\blogos?\b|\buse of (?:the )?names?\b"),
                  asked=_re(r"\btrademark|\blogos?\b|\bbrand|\bendorse|\b(?:the|their|its|a|our) names?\b|"
                            r"\bnam(?:ed|ing)\b|\bcall (?:it|our|the)\b")),
     Housekeeping("law and disputes",
                  label=_re(r"\bgoverning law|\bapplicable law|\bchoice of law|\bjurisdiction|\bvenue\b|\barbitration"),
-                 asked=_re(r"\blaws? (?:of|governs?|applies|apply)\b|\bgoverning law|\bcourts?\b|\bjurisdiction|"
+                 asked=_re(r"\blaws? (?:of|governs?|applies|apply)\b|\b(?:which|what) (?:\w+ )?laws?\b|\bgoverned by\b|"
+                           r"\bgoverning law|\bcourts?\b|\bjurisdiction|"
                            r"\bvenue\b|\bdispute|\barbitrat|\bsue[ds]?\b|\blawsuit|\blitigat|"
                            r"\bwhich (?:country|state)\b")),
     Housekeeping("interpretation",

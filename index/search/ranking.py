@@ -61,17 +61,26 @@ def fuse(
     ]
 
 
-def rare_holders(keyword: BM25Index, tokens: Sequence[str], scope: Collection[str] | None,
-                 ignore: Collection[str]) -> dict[str, float]:
-    """Chunk id -> summed IDF of the rare question words it holds, within named licenses: a word
-    found in at most RARE of their chunks."""
-    rare: dict[str, float] = {}
+def rare_terms(keyword: BM25Index, tokens: Sequence[str], scope: Collection[str] | None,
+               ignore: Collection[str]) -> dict[str, set[str]]:
+    """Rare question word -> ids of the chunks holding it, within named licenses: a word found in
+    at most RARE of their chunks."""
+    found: dict[str, set[str]] = {}
     if scope is not None:
         for term in set(tokens) - set(ignore):
             holders = keyword.holders(term, scope)
             if 0 < len(holders) <= RARE:
-                for cid in holders:
-                    rare[cid] = rare.get(cid, 0.0) + keyword.idf(term)
+                found[term] = set(holders)
+    return found
+
+
+def rare_holders(keyword: BM25Index, tokens: Sequence[str], scope: Collection[str] | None,
+                 ignore: Collection[str]) -> dict[str, float]:
+    """Chunk id -> summed IDF of the rare question words it holds (``rare_terms``)."""
+    rare: dict[str, float] = {}
+    for term, holders in rare_terms(keyword, tokens, scope, ignore).items():
+        for cid in holders:
+            rare[cid] = rare.get(cid, 0.0) + keyword.idf(term)
     return rare
 
 

@@ -30,6 +30,7 @@ from licensebot.index.search.ranking import (
     promote,
     quoted_in,
     rare_holders,
+    rare_terms,
     role_weights,
 )
 from licensebot.index.search.rerank import WEIGHTS, Terms, rerank
@@ -39,6 +40,10 @@ from licensebot.index.search.vocabulary import Vocabulary
 from licensebot.index.sources import installed_licensedb
 from licensebot.index.sources.models import load_models
 from licensebot.index.store import VectorStore
+
+PICKED_SHARE = 0.5
+"""Share of the question's (rarity-weighted) terms that rare words must make up for the clauses
+holding them to count as what it is about."""
 
 
 @dataclass(frozen=True)
@@ -191,10 +196,15 @@ class Retriever:
         docs = set(scope.docs) if scope.docs is not None else None
         hits = rerank(list(found.hits), found.vector_ranks, found.keyword_ranks, found.terms, query.text,
                       weights=weights, boost=scope.boost)
-        # Housekeeping goes after the others it was fused with, unless the question picks it out
-        # by a rare word or a quoted phrase ("Santa Clara"): then it is what the question is about.
+        # Housekeeping goes after the others it was fused with, unless the question picks it out:
+        # by a quoted phrase, or by rare words that are most of what it asks ("what about Santa
+        # Clara?"). A place said in passing ("our Paris office wants to ...") is not the topic.
         rare = rare_holders(snapshot.keyword, query.tokens, docs, found.name_words)
-        picked = set(rare) | quoted_in(hits, query.quoted)
+        words = rare_terms(snapshot.keyword, query.tokens, docs, found.name_words)
+        total = sum(found.terms.weights.values())
+        share = sum(found.terms.weights.get(t, 0.0) for t in words) / total if total else 0.0
+        picked = quoted_in(hits, query.quoted) | ({c for held in words.values() for c in held}
+                                                  if share >= PICKED_SHARE else set())
         hits = housekeeping_last(hits[:k], query.text, keep=picked) + hits[k:]
         hits = lists_first(promote(snapshot.keyword, hits, query.tokens, docs, found.name_words, query.quoted,
                                    rare=rare), k)[:k]

@@ -23,19 +23,24 @@ _IS_UNDER = re.compile(
 )
 """Ends the text before a license name that says what the thing is under now ("ships under",
 "is licensed under"; not "is allowed under", which asks what the license allows)."""
-_ASKERS = re.compile(r"\b(?:we|i|my|our|ours|us)\b", re.IGNORECASE)
-"""A sentence about the asker's own work ("we ship under GPL-3.0", "my team's app is released
-under MIT"): the license said in passing is theirs, and the other one is what they ask about."""
+_ASKERS = re.compile(r"^\W*(?:we|i)\b|^\W*(?:our|my)\s+(?:[\w-]+\s+){0,2}?(?:is|are|was|were|ships?|comes?|"
+                     r"licen[sc]ed|released|distributed|published|offered|provided|available)\b", re.IGNORECASE)
+"""A sentence whose subject is the asker's own work ("we ship under GPL-3.0", "our app is released
+under MIT"): the license said in passing is theirs, and the other one is what they ask about. "Our
+vendor's library is licensed under ..." and "the model we downloaded is ..." are someone else's."""
+_ASKS = re.compile(r"^\W*(?:can|could|may|might|must|shall|should|will|would|is|are|was|were|do|does|did|has|have|"
+                   r"what|which|who|whom|whose|why|when|where|how|if)\b", re.IGNORECASE)
+"""A sentence that is the question itself ("Can it be used in a product that is under X?")."""
 _WANTS = re.compile(
     r"\b(?:can|could|may|might|should|want|wants|plan|plans|going)\b(?:\W+\w+){0,8}?\W+"
-    r"(?:re-?licen[sc]e\w*(?:\W+\w+){0,8}?\W+(?:under|to|as)"
+    r"(?:(?:re-?licen[sc]e\w*|change\s+(?:\w+\s+){0,2}?licen[sc]e\w*)(?:\W+\w+){0,8}?\W+(?:under|to|as)"
     r"|(?:release|publish|distribute|offer|license)\w*(?:\W+\w+){0,8}?\W+(?:under|as))"
     r"(?:\W+\w+){0,7}?\W+$",
     re.IGNORECASE,
 )
 """Ends the text before a license name the asker would like the thing to be under ("can we
 release our fine-tune under a license we pick, say", "may we relicense GPL-3.0 code under the")."""
-_SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
+_SENTENCE_END = re.compile(r"[.?!;](?:\s|$)|\n")
 MAX_LOOKBACK = 300
 """Characters before a name that are read (its own sentence, at most this long): the patterns
 run once per name, and a question may be long."""
@@ -48,19 +53,12 @@ def _before(question: str, at: int) -> str:
     return text[ends[-1].end() :] if ends else text
 
 
-def _in_a_statement(question: str, at: int) -> bool:
-    """Is the sentence holding ``at`` a statement ("The model ships under X.") rather than the
-    question itself ("Can it be used in a product that is under X?")?"""
-    end = _SENTENCE_END.search(question, at, at + MAX_LOOKBACK)
-    return end is not None and question[end.start()] == "."
-
-
 def stated_subject(question: str, mentions: Sequence[Mention], indexed: Collection[str]) -> tuple[str, ...]:
     """The indexed documents of the license the question says the thing is under, else of the one
     other name beside a license the asker wants to move to; () when the question says neither."""
     for m in mentions:
         before = _before(question, m.at) if m.kind == "license" and m.at >= 0 else ""
-        if before and _IS_UNDER.search(before) and not _ASKERS.search(before) and _in_a_statement(question, m.at):
+        if before and _IS_UNDER.search(before) and not _ASKERS.search(before) and not _ASKS.search(before):
             docs = tuple(d for d in m.docs if d in indexed)
             if docs:
                 return docs

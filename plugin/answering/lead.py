@@ -129,8 +129,9 @@ def _boilerplate(quote: Quote, sentence: str, question: str, start: int, end: in
     if quote.role in ("preamble", "appendix"):
         return True
     at = quote.start + start
-    if not any(doc == quote.doc and s <= at < e for doc, s, e in picked) and not leads_for(
-            quote.section_of(at, quote.start + end), sentence, question):
+    if any(doc == quote.doc and s <= at < e for doc, s, e in picked):
+        return False  # what the question picks out, disclaimer or not ('"FITNESS FOR A PARTICULAR PURPOSE"?')
+    if not leads_for(quote.section_of(at, quote.start + end), sentence, question):
         return True
     rule = classify(sentence, quote.context)
     if rule == "disclaimer" and _WARRANTY.search(sentence):

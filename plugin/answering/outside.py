@@ -33,9 +33,13 @@ def _pattern(key: str, field: str, raw: Any) -> re.Pattern[str]:
     if not isinstance(raw, str) or not raw.strip():
         raise SourceError(f"outside.yaml: topic {key!r} needs a non-empty {field} pattern (a string)")
     try:
-        return re.compile(raw, re.IGNORECASE)
+        pattern = re.compile(raw, re.IGNORECASE)
     except re.error as exc:
         raise SourceError(f"outside.yaml: topic {key!r}: {field} is not a regular expression ({exc})") from exc
+    if pattern.search(""):
+        # "\bVAT\b|" would refuse every question; "(?:fee)?" would find evidence everywhere.
+        raise SourceError(f"outside.yaml: topic {key!r}: {field} matches empty text")
+    return pattern
 
 
 @cache

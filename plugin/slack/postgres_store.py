@@ -51,11 +51,16 @@ class PostgresQuestionStore(SqlQuestionStore):
         try:
             conninfo.conninfo_to_dict(url)
             urlsplit(url).port  # noqa: B018 - raises ValueError for a port that is not a number
+            if "@" in urlsplit(url).path:
+                # A "/" in the password ends the host part early: the rest, password included,
+                # would be read as the database name and shown wherever the database is named.
+                raise ValueError("unencoded '/' in the user or password")
         except (psycopg.ProgrammingError, ValueError):
             # psycopg's message quotes the URL, password included: say what is wrong without it.
             raise ConfigError(
                 "LICENSEBOT_DATABASE_URL is not a valid PostgreSQL URL; expected "
-                "postgresql://user:password@host:5432/database"
+                "postgresql://user:password@host:5432/database (with '/' or '@' in the password "
+                "percent-encoded)"
             ) from None
         self._url = url
         self._where = describe_url(url)
