@@ -232,45 +232,30 @@ def test_bloom_means_the_bloom_rail_license_not_the_later_open_rail_m() -> None:
 @pytest.mark.parametrize(
     ("question", "subject"),
     [
-        # The license the thing is under now, said in passing.
+        # The license the thing is under now, said in passing, of someone else's work.
         ("The vendor's library is licensed under the AGPL-3.0. Can we ship it in an Apache-2.0 product?",
          ("agpl-3.0",)),
+        ("Our vendor's library is licensed under the AGPL-3.0. Can we ship it in an Apache-2.0 product?",
+         ("agpl-3.0",)),
         ("A Gemma fine-tune ships under Apache-2.0, its card says. May we sell it?", ("apache-2.0",)),
+        ("The Qwen fine-tune I found is released under Apache-2.0. May we sell it?", ("apache-2.0",)),
+        ("This Gemma fine-tune is released under Apache-2.0; can we sell it?", ("apache-2.0",)),
         # The license the asker would like to move to is not what answers: the other name is.
         ("Can we release our Qwen2.5-72B fine-tune under a license we pick, say Apache-2.0?", ("qwen-2024",)),
         ("May we relicense GPL-3.0 code under the MIT License?", ("gpl-3.0",)),
+        ("Can we change the license of our GPL-3.0 code to Apache-2.0?", ("gpl-3.0",)),
+        # The asker's own license said in passing: the other one is what they ask about.
+        ("We ship under GPL-3.0. Is an AGPL-3.0 dependency fine?", ()),
+        ("Our app is under MIT. Can we add an Apache-2.0 library?", ()),
+        ("Our app is released under MIT. Can we add an AGPL-3.0 library?", ()),
+        # A license named inside the question's own sentence is not said in passing.
+        ("Can Qwen2.5-72B be used to ship a product that is under Apache-2.0?", ()),
         # Neither said: no subject.
         ("Is Apache-2.0 code compatible with a GPL-3.0 project?", ()),
         ("Can we ship MIT code in our GPL-3.0 product?", ()),
     ],
 )
 def test_the_license_a_thing_is_said_to_be_under_is_the_subject(question: str, subject: tuple[str, ...]) -> None:
-    assert names().find(question).subject == subject
-
-
-def test_the_askers_own_license_said_in_passing_is_not_the_subject() -> None:
-    for question in ("We ship under GPL-3.0. Is an AGPL-3.0 dependency fine?",
-                     "Our app is under MIT. Can we add an Apache-2.0 library?"):
-        assert names().find(question).subject == (), question
-
-
-def test_a_license_named_inside_the_question_sentence_is_not_said_in_passing() -> None:
-    question = "Can Qwen2.5-72B be used to ship a product that is under Apache-2.0?"
-    assert names().find(question).subject == ()
-
-
-@pytest.mark.parametrize(
-    ("question", "subject"),
-    [
-        ("Our vendor's library is licensed under the AGPL-3.0. Can we ship it in an Apache-2.0 product?",
-         ("agpl-3.0",)),
-        ("The Qwen fine-tune I found is released under Apache-2.0. May we sell it?", ("apache-2.0",)),
-        ("This Gemma fine-tune is released under Apache-2.0; can we sell it?", ("apache-2.0",)),
-        ("Our app is released under MIT. Can we add an AGPL-3.0 library?", ()),
-        ("Can we change the license of our GPL-3.0 code to Apache-2.0?", ("gpl-3.0",)),
-    ],
-)
-def test_whose_license_a_statement_names(question: str, subject: tuple[str, ...]) -> None:
     assert names().find(question).subject == subject
 
 

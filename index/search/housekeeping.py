@@ -29,13 +29,9 @@ class Housekeeping:
     said: re.Pattern[str] | None = None
     """When set, a sentence is on the topic only if it matches this too: a section headed
     "Limitations and Disclaimers" may open with "No patent rights ... are waived"."""
-    unless: re.Pattern[str] | None = None
-    """Labels that match ``label`` but head operative terms ("Accepting Warranty or Additional
-    Liability": you may charge for support)."""
 
     def covers(self, label: str, sentence: str) -> bool:
-        return (bool(self.label.search(label)) and not (self.unless and self.unless.search(label))
-                and (self.said is None or bool(self.said.search(sentence))))
+        return bool(self.label.search(label)) and (self.said is None or bool(self.said.search(sentence)))
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -48,17 +44,17 @@ WARRANTY = Housekeeping(
     asked=_re(r"\bwarrant|\bguarantee|\bliab|\bdamages\b|\bas[- ]is\b|\bdisclaim|\bindemn|\bsue[ds]?\b|\blawsuit|"
               r"\brisks?\b|\bdefects?\b|\bresponsible for (?:any |the )?(?:defects?|damages?|errors?|bugs?|harm|loss)"),
     said=_re(r"\bwarrant|\bliab|\bdamages\b|\bas[- ]is\b|\bmerchantab|\bfitness\b|\bindemn|\bresponsib|\brisks?\b"),
-    unless=_re(r"\baccepting warranty|\badditional liability"),
 )
 # Only labels that name the topic outright: "General Provisions", "Miscellaneous", "Waiver",
 # "Assignment" and "Publicity" head operative terms too (Artistic-2.0's patent grant, CC0's waiver).
 TOPICS = (
-    WARRANTY,
     # "Accepting Warranty or Additional Liability" (Apache §9 and licenses built on it) lets you
     # charge for support or a warranty: it answers that, not "may we sell a product built on it".
+    # First: its label names warranty and liability too, and the first topic that covers wins.
     Housekeeping("support and warranty offered for a fee",
                  label=_re(r"\baccepting warranty|\badditional liability"),
                  asked=_re(r"\bsupport\b|\bwarrant|\bindemn|\bliab")),
+    WARRANTY,
     Housekeeping("trademarks",
                  label=_re(r"\btrademark|\blogos?\b|\buse of (?:the )?names?\b"),
                  asked=_re(r"\btrademark|\blogos?\b|\bbrand|\bendorse|\b(?:the|their|its|a|our) names?\b|"

@@ -74,11 +74,10 @@ def rare_terms(keyword: BM25Index, tokens: Sequence[str], scope: Collection[str]
     return found
 
 
-def rare_holders(keyword: BM25Index, tokens: Sequence[str], scope: Collection[str] | None,
-                 ignore: Collection[str]) -> dict[str, float]:
-    """Chunk id -> summed IDF of the rare question words it holds (``rare_terms``)."""
+def rare_holders(keyword: BM25Index, terms: Mapping[str, Collection[str]]) -> dict[str, float]:
+    """Chunk id -> summed IDF of the rare question words it holds (``terms``: ``rare_terms``)."""
     rare: dict[str, float] = {}
-    for term, holders in rare_terms(keyword, tokens, scope, ignore).items():
+    for term, holders in terms.items():
         for cid in holders:
             rare[cid] = rare.get(cid, 0.0) + keyword.idf(term)
     return rare
@@ -102,7 +101,7 @@ def promote(
     licenses, those holding a question word that only they contain: one rare word ("military",
     "asylum") says which clause is meant even when the embedding prefers a broader one.
     ``rare``: ``rare_holders``'s result when the caller has it already."""
-    rare = rare_holders(keyword, tokens, scope, ignore) if rare is None else rare
+    rare = rare_holders(keyword, rare_terms(keyword, tokens, scope, ignore)) if rare is None else rare
     exact = quoted_in(hits, quoted)
     if not rare and not exact:
         return hits

@@ -199,8 +199,8 @@ class Retriever:
         # Housekeeping goes after the others it was fused with, unless the question picks it out:
         # by a quoted phrase, or by rare words that are most of what it asks ("what about Santa
         # Clara?"). A place said in passing ("our Paris office wants to ...") is not the topic.
-        rare = rare_holders(snapshot.keyword, query.tokens, docs, found.name_words)
         words = rare_terms(snapshot.keyword, query.tokens, docs, found.name_words)
+        rare = rare_holders(snapshot.keyword, words)
         total = sum(found.terms.weights.values())
         share = sum(found.terms.weights.get(t, 0.0) for t in words) / total if total else 0.0
         picked = quoted_in(hits, query.quoted) | ({c for held in words.values() for c in held}

@@ -32,6 +32,7 @@ from licensebot.answering.answer import Answer
 from licensebot.answering.service import AnswerService
 from licensebot.devtools.stats import percentile
 from licensebot.errors import UsageError
+from licensebot.index.documents import Chunk
 from licensebot.index.text import normalize_for_match
 
 
@@ -76,6 +77,11 @@ def matches(doc: str, text: str, expect: Sequence[tuple[str, str]]) -> bool:
     return any(doc == d and normalize_for_match(q) in norm for d, q in expect)
 
 
+def chunk_matches(chunk: Chunk, expect: Sequence[tuple[str, str]]) -> bool:
+    """Does a retrieved clause, with the lead-in shown with it, hold an expected phrase?"""
+    return matches(chunk.doc, f"{chunk.context} {chunk.text}", expect)
+
+
 def _exact(answer: Answer, bodies: Mapping[str, str]) -> tuple[int, int]:
     """(spans checked, spans that are exact) over quotes, their lead-ins and the lead."""
     spans = [(q.doc, q.start, q.end, q.text) for q in answer.quotes]
@@ -105,7 +111,7 @@ def evaluate(
         latency = time.perf_counter() - started
         rank = next(
             (i for i, hit in enumerate(answer.hits[:10], 1)
-             if matches(hit.chunk.doc, f"{hit.chunk.context} {hit.chunk.text}", item.expect)),
+             if chunk_matches(hit.chunk, item.expect)),
             0,
         )
         lead = answer.lead

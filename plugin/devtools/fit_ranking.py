@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from licensebot.devtools.evaluate import Item, load_items, matches
+from licensebot.devtools.evaluate import Item, chunk_matches, load_items
 from licensebot.errors import UsageError
 from licensebot.index.search import Retriever
 from licensebot.index.search.rerank import FEATURES, TOP, WEIGHTS, feature_matrix
@@ -70,7 +70,7 @@ def collect(retriever: Retriever, items: Sequence[Item]) -> list[Case]:
         if not top:
             continue
         matrix = feature_matrix(top, found.vector_ranks, found.keyword_ranks, found.terms, found.query.text)
-        right = np.array([matches(h.chunk.doc, f"{h.chunk.context} {h.chunk.text}", item.expect) for h in top])
+        right = np.array([chunk_matches(h.chunk, item.expect) for h in top])
         cases.append(Case(found, item, matrix, right))
     return cases
 
@@ -96,8 +96,7 @@ def hit_at_1(retriever: Retriever, cases: Sequence[Case], weights: Mapping[str, 
     hits = 0
     for case in cases:
         first = retriever.rank(case.found, 1, weights).hits[:1]
-        hits += bool(first) and matches(first[0].chunk.doc, f"{first[0].chunk.context} {first[0].chunk.text}",
-                                        case.item.expect)
+        hits += bool(first) and chunk_matches(first[0].chunk, case.item.expect)
     return round(hits / len(cases), 3) if cases else 0.0
 
 
