@@ -58,3 +58,19 @@ def test_a_permission_beside_a_prohibition_shows_each_kind_everywhere(fake_retri
     for s in lead.sentences:
         assert f"_{s.rule}_" in slack
         assert any(x["rule"] == s.rule and x["text"] == s.text for x in data["lead"]["sentences"])
+
+
+
+def test_a_list_item_leads_on_its_own_and_is_read_with_its_lead_in() -> None:
+    # The question's words are split between an item ("weapons") and its lead-in ("use", "Model"):
+    # read with its lead-in, as the lead shows it, the item beats a sentence holding "use Model".
+    text = ("You may use the Model for research and teaching purposes. You agree not to use the Model:\n"
+            "- to harm minors or other vulnerable groups in any way;\n"
+            "- for the development of weapons of any kind.")
+    quote = Quote(doc="x", title="Example Model License", section="§3 Use", text=text, start=0, end=len(text), url="")
+    question = "Can we use the Model for weapons?"
+    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    assert lead.text == "for the development of weapons of any kind.", "one item leads, not the list"
+    assert [s.rule for s in lead.sentences] == ["prohibition"], "labelled with the lead-in it completes"
+    assert lead.context == "You agree not to use the Model:", "shown with the lead-in it completes"
+    assert text[lead.context_start : lead.context_end] == lead.context, "an exact span"

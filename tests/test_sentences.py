@@ -24,3 +24,27 @@ def test_whitespace_inside_is_kept_and_around_is_not() -> None:
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == ["First sentence of the clause, which is long enough.",
                                               "The second one is also long enough here."]
+
+
+def test_each_list_item_is_a_sentence_of_its_own_punctuated_or_not() -> None:
+    bullets = ("-\tIn any way that violates any applicable national or international law or regulation; \n"
+               "-\tFor military use in any way;")
+    letters = ("b. You must give any Third Party recipients of the Model a copy of this License; \n"
+               "c. You must cause any modified files to carry prominent notices; \n"
+               "d. You must retain all notices.")
+    bare = ("a. Generating, promoting, or furthering fraud or the creation of disinformation\n"
+            "b. Generating, promoting, or furthering defamatory content")
+    for text, first_words in ((bullets, ["-\tIn any", "-\tFor military"]),
+                              (letters, ["b. You", "c. You", "d. You"]),
+                              (bare, ["a. Generating", "b. Generating"])):
+        parts = [text[s:e] for s, e in sentence_spans(text)]
+        assert [p[: len(w)] for p, w in zip(parts, first_words, strict=True)] == first_words, parts
+
+
+def test_a_short_rule_is_a_sentence_but_a_short_heading_or_wrapped_line_is_not() -> None:
+    rule = "You agree not to use the Model in these ways:\n- For military use in any way;"
+    assert [rule[s:e] for s, e in sentence_spans(rule)][-1] == "- For military use in any way;"
+    heading = "1. Definitions.\nThe following terms have the meanings given to them in this License below."
+    assert len(sentence_spans(heading)) == 1
+    wrapped = "You may distribute copies of the Software under Section 4\nof this License, in any medium you like."
+    assert len(sentence_spans(wrapped)) == 1

@@ -135,6 +135,21 @@ class BM25Index:
         """The term's inverse document frequency over all chunks (0 for a term no chunk has)."""
         return self._idf.get(term, 0.0)
 
+    def idfs(self, terms: Collection[str], docs: Collection[str] | None = None) -> dict[str, float]:
+        """Each term's IDF over all chunks, or with ``docs`` among their chunks only (as ``search``
+        weighs it there): in a named license, "model" and "license" are in every clause and weigh
+        nothing, while "military" is in one."""
+        if docs is None:
+            return {t: self.idf(t) for t in terms}
+        in_scope = np.isin(self._doc_of, [self._doc_ids[d] for d in docs if d in self._doc_ids])
+        n = int(in_scope.sum())
+        out: dict[str, float] = {}
+        for term in terms:
+            found = self._postings.get(term)
+            df = int(in_scope[found[0]].sum()) if found is not None else 0
+            out[term] = math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+        return out
+
     def holders(self, term: str, docs: Collection[str]) -> set[str]:
         """Ids of the chunks of ``docs`` that contain ``term``."""
         found = self._postings.get(term)

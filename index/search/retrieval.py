@@ -77,7 +77,10 @@ class Retrieval:
     about_discussions: bool = False
     """The question asked what people said, and only discussion excerpts were searched."""
     terms: Terms = field(default_factory=lambda: Terms({}))
-    """The question's terms weighted by rarity, names left out (to compare clauses and sentences)."""
+    """The question's terms weighted by rarity among the clauses searched, names left out (to choose
+    the sentence that answers): inside a named license, "model" and "license" are in every clause
+    and weigh nothing, while "military" is in one. The reordering weighs terms over the whole index,
+    as it was fitted (``Candidates.terms``)."""
     picked: tuple[tuple[str, int, int], ...] = ()
     """(doc, start, end) of the hits the question picks out by a rare word or a quoted phrase: what
     it is about, even when that is housekeeping (``housekeeping.py``)."""
@@ -179,7 +182,7 @@ class Retriever:
             vector_ranks={c.id: i for i, (c, _) in enumerate(by_vector)},
             keyword_ranks={c.id: i for i, (c, _) in enumerate(by_keyword)},
             terms=Terms.of(query.tokens, query.expansion,
-                           {t: keyword.idf(t) for t in {*query.tokens, *query.expansion}}, name_words),
+                           keyword.idfs({*query.tokens, *query.expansion}), name_words),
             vector=vector,
             name_words=name_words,
         )
@@ -221,6 +224,8 @@ class Retriever:
             about_discussions=scope.about_discussions,
             vector=found.vector,
             name_words=found.name_words,
-            terms=found.terms,
+            terms=found.terms if docs is None else Terms.of(
+                query.tokens, query.expansion, snapshot.keyword.idfs({*query.tokens, *query.expansion}, docs),
+                found.name_words),
             picked=tuple(sorted((h.chunk.doc, h.chunk.start, h.chunk.end) for h in hits if h.chunk.id in picked)),
         )

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 
-_BOUNDARY = re.compile(r"(?<=[.;:!?])[\"”’)]?(\s+)(?=[\"“(\[]?[A-Z0-9])|\n\s*\n")
+_BOUNDARY = re.compile(
+    r"(?<=[.;:!?])[\"”’)]?(\s+)(?=[\"“(\[]?[A-Z0-9])|\n\s*\n"
+    r"|[ \t]*\n\s*(?=(?:[-•*]|\(?[a-z0-9]{1,4}[.)])[ \t]+\S)"
+)
+"""Where a sentence may end: after its punctuation before a capital, at a blank line, or where a
+line starts a list item ("- For military use", "c. You must", "(ii) to"), punctuated or not."""
 _ABBREVIATIONS = frozenset(
     "e.g i.e etc inc ltd llc co corp no nos sec secs art arts vs cf approx u.s u.k e.u dr mr mrs ms st "
     "fig para paras ch ed v".split()
@@ -21,6 +26,7 @@ _LEADING_MARKER = re.compile(
     r"(?:\*\*[^*\n]{1,100}\*\*\s*)?"
 )
 _HEADING = re.compile(r"^([A-Z][^.:\n]{1,80}?)(?:[.:]\s+|\s*\n\s*)(?=[A-Z\"“(])")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 MIN_SENTENCE = 40
 """A piece shorter than this ("3. Grant of Patent License.", "(i)") joins the sentence after it."""
 
@@ -56,7 +62,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if carry is not None:
             s, carry = carry, None
         piece = text[s:e]
-        if len(piece) < MIN_SENTENCE or _MARKER_ONLY.match(piece):
+        if _fragment(piece):
             carry = s
             continue
         merged.append((s, e))
@@ -66,6 +72,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         else:
             merged.append(trim_span(text, carry, len(text)))
     return merged
+
+
+def _fragment(piece: str) -> bool:
+    """A heading or a bare list marker, not a sentence: "3. Grant of Patent License.", "(i)".
+    A short rule ("- For military use in any way;") is a sentence of its own."""
+    if _MARKER_ONLY.match(piece):
+        return True
+    if len(piece) >= MIN_SENTENCE:
+        return False
+    marker = _LEADING_MARKER.match(piece)
+    words = _WORDS.findall(piece[marker.end() if marker else 0 :])
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return len(words) < 4 or capitalised * 2 >= len(words) or piece.rstrip()[-1:] not in (".", ";", ":", "!", "?")
 
 
 def heading_length(text: str) -> int:

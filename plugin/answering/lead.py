@@ -69,7 +69,11 @@ def choose_lead(
         spans = sentence_spans(q.text) or [(0, len(q.text))]
         candidates += [(qi, s, e) for s, e in spans]
     texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
-    match = np.array([terms.coverage(set(tokenize(t))) for t in texts]) * LEXICAL_WEIGHT
+    # A list item is read with the lead-in it completes ("provided that you also do one of the
+    # following:" + "a) Accompany it with ..."), as the lead shows it.
+    words = [set(tokenize(t)) | (set(tokenize(_lead_in(quotes[qi], s)[0])) if _ITEM.match(t) else set())
+             for (qi, s, _), t in zip(candidates, texts, strict=True)]
+    match = np.array([terms.coverage(w) for w in words]) * LEXICAL_WEIGHT
     if embedder is not None and question_vector is not None:
         match = match + embedder.embed(texts) @ np.asarray(question_vector, dtype=np.float32)
     scores = match.copy()
@@ -99,10 +103,15 @@ def choose_lead(
             end = nxt_end
             continue
         break
+    in_quote = _lead_in(quote, start) if _ITEM.match(quote.text[start:end]) else ("", 0, 0)
     start += heading_length(quote.text[start:end])
     text = quote.text[start:end]
+    # Shown with the lead-in of the clause it was cut from, else the one in the quote that it
+    # completes; labelled with the nearest of the two.
     context, context_start, context_end = quote.context_of(quote.start + start)
-    sentences = _labelled(quote, start, end, context)
+    if not context:
+        context, context_start, context_end = in_quote
+    sentences = _labelled(quote, start, end, in_quote[0] or context)
     return Lead(
         doc=quote.doc,
         title=quote.title,
@@ -161,6 +170,21 @@ def _labelled(quote: Quote, start: int, end: int, context: str) -> tuple[LeadSen
                                     rule=classify(piece, context) or ""))
             at = cut
     return tuple(out)
+
+
+_ITEM = re.compile(r"^(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")
+
+
+def _lead_in(quote: Quote, at: int) -> tuple[str, int, int]:
+    """The sentence that introduces the list item at ``quote.text[at:]``, as (text, start, end) in
+    the document: the last one before it in the quote that announces a list, else the lead-in the
+    clause was cut from (``quote.context_of``)."""
+    announcing = [(s, e) for s, e in sentence_spans(quote.text[:at]) if _ANNOUNCES.search(quote.text[s:e])]
+    if not announcing:
+        return quote.context_of(quote.start + at)
+    s, e = announcing[-1]
+    s += heading_length(quote.text[s:e])
+    return quote.text[s:e], quote.start + s, quote.start + e
 
 
 _PART_OF_LONG_CLAUSE = re.compile(r"\s*\(part \d+ of \d+\)$")
