@@ -74,3 +74,20 @@ def test_a_list_item_leads_on_its_own_and_is_read_with_its_lead_in() -> None:
     assert [s.rule for s in lead.sentences] == ["prohibition"], "labelled with the lead-in it completes"
     assert lead.context == "You agree not to use the Model:", "shown with the lead-in it completes"
     assert text[lead.context_start : lead.context_end] == lead.context, "an exact span"
+
+
+def test_a_question_for_every_duty_leads_with_the_whole_list_and_one_for_a_duty_with_its_item() -> None:
+    text = ("You may distribute copies of the Work in any medium, provided that you meet these conditions:\n"
+            "- you give every recipient of the Work a copy of this License;\n"
+            "- you mark every modified file with a prominent notice of the changes you made.")
+    quote = Quote(doc="x", title="Example License", section="§4 Redistribution", text=text, start=0, end=len(text),
+                  url="")
+    every = "What do we have to do if we give modified files to a partner?"
+    lead = choose_lead([quote], query_of(every), question_vector=None, embedder=None, terms=terms_of(every))
+    assert "a copy of this License" in lead.text and "prominent notice" in lead.text, lead.text
+    assert lead.text.startswith("You may distribute copies")
+    assert len(lead.sentences) == 3, "each item keeps a label of its own"
+
+    one = "Must we mark modified files with a notice?"
+    lead = choose_lead([quote], query_of(one), question_vector=None, embedder=None, terms=terms_of(one))
+    assert lead.text == "- you mark every modified file with a prominent notice of the changes you made.".removeprefix("- ")

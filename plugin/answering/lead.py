@@ -99,10 +99,13 @@ def choose_lead(
         follows = quote.text[nxt_start:nxt_end]
         if nxt_end - start > MAX_LEAD or _into_next_item(quote, end, nxt_start):
             break
-        if _ANNOUNCES.search(current) or _QUALIFIER.match(follows) or len(current) < 60:
+        if _ANNOUNCES.search(current) or (not _ITEM.match(follows)
+                                          and (_QUALIFIER.match(follows) or len(current) < 60)):
             end = nxt_end
             continue
         break
+    if _ASKS_EVERY_DUTY.search(query.question) and _ITEM.match(quote.text[start:end]):
+        start, end = _whole_list(quote.text, spans, start, end)
     in_quote = _lead_in(quote, start) if _ITEM.match(quote.text[start:end]) else ("", 0, 0)
     start += heading_length(quote.text[start:end])
     text = quote.text[start:end]
@@ -172,7 +175,29 @@ def _labelled(quote: Quote, start: int, end: int, context: str) -> tuple[LeadSen
     return tuple(out)
 
 
+_ASKS_EVERY_DUTY = re.compile(
+    r"\bwhat (?:do|must|should|would) (?:we|i|you|they)(?: \w+)? (?:have to do|need to do|do|owe)\b"
+    r"|\bwhat (?:are|is) (?:the|our|their) (?:conditions|requirements|obligations|duties)\b",
+    re.IGNORECASE,
+)
+"""A question for every duty a list states ("what do we have to do if we distribute it?") is
+answered by the list, not by the one item closest to its words."""
 _ITEM = re.compile(r"^(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")
+
+
+def _whole_list(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the lead-in that announces the list holding ``text[start:end]`` through its
+    last item, when that fits in a lead; else ``(start, end)``."""
+    at = [s for s, _ in spans].index(start)
+    first = next((i for i in range(at, -1, -1) if _ANNOUNCES.search(text[slice(*spans[i])])), None)
+    if first is None:
+        return start, end
+    last = first
+    while last + 1 < len(spans) and _ITEM.match(text[slice(*spans[last + 1])]):
+        last += 1
+    if last == first or spans[last][1] - spans[first][0] > MAX_LEAD:
+        return start, end
+    return spans[first][0], max(end, spans[last][1])
 
 
 def _lead_in(quote: Quote, at: int) -> tuple[str, int, int]:
