@@ -90,4 +90,4 @@ def test_a_question_for_every_duty_leads_with_the_whole_list_and_one_for_a_duty_
 
     one = "Must we mark modified files with a notice?"
     lead = choose_lead([quote], query_of(one), question_vector=None, embedder=None, terms=terms_of(one))
-    assert lead.text == "- you mark every modified file with a prominent notice of the changes you made.".removeprefix("- ")
+    assert lead.text == "you mark every modified file with a prominent notice of the changes you made."
