@@ -91,3 +91,30 @@ def test_a_question_for_every_duty_leads_with_the_whole_list_and_one_for_a_duty_
     one = "Must we mark modified files with a notice?"
     lead = choose_lead([quote], query_of(one), question_vector=None, embedder=None, terms=terms_of(one))
     assert lead.text == "you mark every modified file with a prominent notice of the changes you made."
+
+
+def test_labels_are_exact_spans_of_a_lead_that_starts_inside_its_quote() -> None:
+    # "e.g. Reports" is no sentence end for the splitter but is one for the label's prose cut.
+    text = ("Each party keeps the rights it had before this agreement was signed. "
+            "You may sell Output to customers for any purpose, e.g. Reports and marketing material you make.")
+    quote = Quote(doc="x", title="Example Model License", section="§3", text=text, start=500, end=500 + len(text),
+                  url="")
+    question = "May we sell Output to customers?"
+    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    assert lead.start > quote.start and lead.sentences
+    for s in lead.sentences:
+        assert text[s.start - quote.start : s.end - quote.start] == s.text, s
+        assert lead.start <= s.start and s.end <= lead.end
+
+
+def test_an_item_is_not_read_with_the_lead_in_of_an_earlier_list() -> None:
+    text = ("You may use the Model for any of the following purposes:\n"
+            "- research and teaching in schools and universities;\n"
+            "You must never use the Model for the uses listed below\n"
+            "- the development of weapons of any kind.")
+    quote = Quote(doc="x", title="Example Model License", section="§3", text=text, start=0, end=len(text), url="")
+    question = "Can we use it to develop weapons?"
+    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    assert "weapons" in lead.text
+    assert lead.context != "You may use the Model for any of the following purposes:"
+    assert all(s.rule != "permission" for s in lead.sentences), lead.sentences

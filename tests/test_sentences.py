@@ -48,3 +48,10 @@ def test_a_short_rule_is_a_sentence_but_a_short_heading_or_wrapped_line_is_not()
     assert len(sentence_spans(heading)) == 1
     wrapped = "You may distribute copies of the Software under Section 4\nof this License, in any medium you like."
     assert len(sentence_spans(wrapped)) == 1
+
+
+def test_a_hard_wrapped_line_that_starts_like_an_item_does_not_end_the_sentence() -> None:
+    for text in ("You may distribute it under Section 4\n(a) of this License, in any medium you choose.",
+                 "*  Covered Software is provided under this License on an as is basis, without warranty   *\n"
+                 "*  of any kind, either expressed, implied, or statutory, including, without limitation,  *"):
+        assert len(sentence_spans(text)) == 1, text

@@ -36,3 +36,13 @@ def test_idf_within_named_licenses_weighs_their_common_words_at_nothing() -> Non
     assert within["model"] < 0.5 * overall["model"], "in every clause of the license searched"
     assert within["militari"] > within["model"]
     assert index.idfs(["absent"], ["a"]) == {"absent": 0.0}
+
+
+def test_a_phrase_is_matched_whole_not_by_the_word_left_after_stopwords() -> None:
+    vocabulary = Vocabulary.load()
+    assert "employe" in vocabulary.expand("Can staff use it at work?")
+    for question, unwanted in (("Is a fine-tune a derivative work?", "employe"),
+                               ("Is our base model covered?", "territori"),
+                               ("We list the changes we made.", "fals"),
+                               ("Who owns the output?", "autom")):
+        assert unwanted not in vocabulary.expand(question), question

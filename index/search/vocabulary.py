@@ -7,6 +7,7 @@ code", though no word of the question is in it. The mapping is a reviewable data
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from licensebot.errors import SourceError
 from licensebot.index.search.keyword import tokenize
 from licensebot.index.sources.datafiles import read_yaml
 
+_WORD = re.compile(r"[a-z0-9]+")
 EXPANSION_WEIGHT = 0.5
 """A word added by the vocabulary counts half as much as a word the question used."""
 
@@ -21,11 +23,18 @@ EXPANSION_WEIGHT = 0.5
 class Vocabulary:
     def __init__(self, mapping: dict[str, list[str]]) -> None:
         self._phrases: dict[tuple[str, ...], set[str]] = {}
+        self._raw: dict[tuple[str, ...], set[str]] = {}
         for phrase, words in mapping.items():
             key = tuple(tokenize(phrase))
-            if key:
-                self._phrases.setdefault(key, set()).update(t for w in words for t in tokenize(w))
-        self._longest = max((len(k) for k in self._phrases), default=0)
+            raw = tuple(_WORD.findall(phrase.lower()))
+            values = {t for w in words for t in tokenize(w)}
+            if key and len(key) == len(raw):
+                self._phrases.setdefault(key, set()).update(values)
+            elif raw:
+                # A phrase that loses words to stopwords ("at work" would be "work", "based in"
+                # "base") is matched on the question's own words.
+                self._raw.setdefault(raw, set()).update(values)
+        self._longest = max((len(k) for k in [*self._phrases, *self._raw]), default=0)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Vocabulary:
@@ -39,7 +48,9 @@ class Vocabulary:
         weights; its own terms excluded."""
         tokens = tokenize(question) if isinstance(question, str) else list(question)
         extra: set[str] = set()
-        for i in range(len(tokens)):
-            for n in range(1, self._longest + 1):
-                extra |= self._phrases.get(tuple(tokens[i : i + n]), set())
+        for table, words in ((self._phrases, tokens),
+                             (self._raw, _WORD.findall(question.lower()) if isinstance(question, str) else [])):
+            for i in range(len(words)):
+                for n in range(1, self._longest + 1):
+                    extra |= table.get(tuple(words[i : i + n]), set())
         return {t: EXPANSION_WEIGHT for t in extra - set(tokens)}

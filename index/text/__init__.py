@@ -9,6 +9,7 @@ existing indexes rebuild themselves.
 from licensebot.index.text.chunker import CHUNKER_VERSION, chunk_document
 from licensebot.index.text.sentences import (
     CLAUSE_SENTENCE_END,
+    ITEM_START,
     PROSE_SENTENCE_END,
     SPLIT_POINT,
     heading_length,
@@ -20,6 +21,6 @@ from licensebot.index.text.sizes import MAX_CHARS
 from licensebot.index.text.spans import text_between
 
 __all__ = [
-    "CHUNKER_VERSION", "CLAUSE_SENTENCE_END", "MAX_CHARS", "PROSE_SENTENCE_END", "SPLIT_POINT", "chunk_document",
-    "heading_length", "normalize_for_match", "sentence_spans", "text_between", "trim_span",
+    "CHUNKER_VERSION", "CLAUSE_SENTENCE_END", "ITEM_START", "MAX_CHARS", "PROSE_SENTENCE_END", "SPLIT_POINT",
+    "chunk_document", "heading_length", "normalize_for_match", "sentence_spans", "text_between", "trim_span",
 ]

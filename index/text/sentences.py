@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 
+_MARKER = r"(?:[-•*]|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)])"
+"""A list item's marker at the start of a line: a bullet, "c.", "(ii)", "3)"."""
+ITEM_START = re.compile(_MARKER + r"[ \t]+\S")
+_LIST_END = re.compile(r"(?:[.;:,!?]|\b(?:and|or))[\"”’)]?\s*$")
 _BOUNDARY = re.compile(
     r"(?<=[.;:!?])[\"”’)]?(\s+)(?=[\"“(\[]?[A-Z0-9])|\n\s*\n"
-    r"|[ \t]*\n\s*(?=(?:[-•*]|\(?[a-z0-9]{1,4}[.)])[ \t]+\S)"
+    r"|(?P<item>\n\s*(?=" + _MARKER + r"[ \t]+\S))"
 )
 """Where a sentence may end: after its punctuation before a capital, at a blank line, or where a
 line starts a list item ("- For military use", "c. You must", "(ii) to"), punctuated or not."""
@@ -50,6 +54,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         last = words[-1].lstrip("(").lower() if words else ""
         if piece.count("(") > piece.count(")") or last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
             continue
+        if m.group("item") is not None and not _ends_item(piece, text[m.end():]):
+            continue  # a hard-wrapped line that starts "(a) of this License" or "7." mid-sentence
         raw.append((start, end))
         start = m.end()
     raw.append((start, len(text)))
@@ -72,6 +78,30 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         else:
             merged.append(trim_span(text, carry, len(text)))
     return merged
+
+
+_MARK = re.compile(r"\(?([-•*]|[a-z]|[ivx]{1,4}|\d{1,2})[.)]?[ \t]")
+
+
+def _ends_item(piece: str, rest: str) -> bool:
+    """Is ``piece`` a whole list item before the line ``rest``? Yes when it ends as items end (";",
+    ".", "and") or when ``rest`` starts the next item of its own list ("a." then "b."); not for a
+    line of a box drawn with asterisks."""
+    if piece.rstrip().endswith("*"):
+        return False
+    if _LIST_END.search(piece):
+        return True
+    a, b = _MARK.match(piece), _MARK.match(rest)
+    if not a or not b:
+        return False
+    x, y = a.group(1), b.group(1)
+    if x in "-•*" or y in "-•*":
+        return x == y
+    if x.isdigit() and y.isdigit():
+        return int(y) == int(x) + 1
+    if len(x) == len(y) == 1 and ord(y) == ord(x) + 1:
+        return True
+    return set(x) <= set("ivx") and set(y) <= set("ivx")
 
 
 def _fragment(piece: str) -> bool:

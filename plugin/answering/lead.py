@@ -20,7 +20,7 @@ from licensebot.index.embed import Embedder, Vectors
 from licensebot.index.search import Query, Terms, tokenize
 from licensebot.index.search.housekeeping import asks_about_warranty, leads_for
 from licensebot.index.search.rerank import ASKS_MEANING
-from licensebot.index.text import PROSE_SENTENCE_END, heading_length, sentence_spans
+from licensebot.index.text import ITEM_START, PROSE_SENTENCE_END, heading_length, sentence_spans
 
 LEXICAL_WEIGHT = 1.0
 FIRST_SENTENCE_BONUS = 0.05
@@ -71,7 +71,7 @@ def choose_lead(
     texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
     # A list item is read with the lead-in it completes ("provided that you also do one of the
     # following:" + "a) Accompany it with ..."), as the lead shows it.
-    words = [set(tokenize(t)) | (set(tokenize(_lead_in(quotes[qi], s)[0])) if _ITEM.match(t) else set())
+    words = [set(tokenize(t)) | (set(tokenize(_lead_in(quotes[qi], s)[0])) if ITEM_START.match(t) else set())
              for (qi, s, _), t in zip(candidates, texts, strict=True)]
     match = np.array([terms.coverage(w) for w in words]) * LEXICAL_WEIGHT
     if embedder is not None and question_vector is not None:
@@ -99,14 +99,14 @@ def choose_lead(
         follows = quote.text[nxt_start:nxt_end]
         if nxt_end - start > MAX_LEAD or _into_next_item(quote, end, nxt_start):
             break
-        if _ANNOUNCES.search(current) or (not _ITEM.match(follows)
+        if _ANNOUNCES.search(current) or (not ITEM_START.match(follows)
                                           and (_QUALIFIER.match(follows) or len(current) < 60)):
             end = nxt_end
             continue
         break
-    if _ASKS_EVERY_DUTY.search(query.question) and _ITEM.match(quote.text[start:end]):
+    if _ASKS_EVERY_DUTY.search(query.question) and ITEM_START.match(quote.text[start:end]):
         start, end = _whole_list(quote.text, spans, start, end)
-    in_quote = _lead_in(quote, start) if _ITEM.match(quote.text[start:end]) else ("", 0, 0)
+    in_quote = _lead_in(quote, start) if ITEM_START.match(quote.text[start:end]) else ("", 0, 0)
     start += heading_length(quote.text[start:end])
     text = quote.text[start:end]
     # Shown with the lead-in of the clause it was cut from, else the one in the quote that it
@@ -163,7 +163,8 @@ def _labelled(quote: Quote, start: int, end: int, context: str) -> tuple[LeadSen
     out: list[LeadSentence] = []
     for s, e in sentence_spans(quote.text[start:end]) or [(0, end - start)]:
         span_start = start + s
-        cuts = [span_start + m.end() for m in PROSE_SENTENCE_END.finditer(quote.text, span_start, start + e)]
+        # finditer with a start position still reports positions in the whole text.
+        cuts = [m.end() for m in PROSE_SENTENCE_END.finditer(quote.text, span_start, start + e)]
         at = span_start
         for cut in [*cuts, start + e]:
             piece = quote.text[at:cut].rstrip()
@@ -182,7 +183,6 @@ _ASKS_EVERY_DUTY = re.compile(
 )
 """A question for every duty a list states ("what do we have to do if we distribute it?") is
 answered by the list, not by the one item closest to its words."""
-_ITEM = re.compile(r"^(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")
 
 
 def _whole_list(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
@@ -193,7 +193,7 @@ def _whole_list(text: str, spans: Sequence[tuple[int, int]], start: int, end: in
     if first is None:
         return start, end
     last = first
-    while last + 1 < len(spans) and _ITEM.match(text[slice(*spans[last + 1])]):
+    while last + 1 < len(spans) and ITEM_START.match(text[slice(*spans[last + 1])]):
         last += 1
     if last == first or spans[last][1] - spans[first][0] > MAX_LEAD:
         return start, end
@@ -204,10 +204,13 @@ def _lead_in(quote: Quote, at: int) -> tuple[str, int, int]:
     """The sentence that introduces the list item at ``quote.text[at:]``, as (text, start, end) in
     the document: the last one before it in the quote that announces a list, else the lead-in the
     clause was cut from (``quote.context_of``)."""
-    announcing = [(s, e) for s, e in sentence_spans(quote.text[:at]) if _ANNOUNCES.search(quote.text[s:e])]
-    if not announcing:
+    before = sentence_spans(quote.text[:at])
+    # Back over the items of the same list only: a colon further up announces another list.
+    while before and ITEM_START.match(quote.text[slice(*before[-1])]):
+        before.pop()
+    if not before or not _ANNOUNCES.search(quote.text[slice(*before[-1])]):
         return quote.context_of(quote.start + at)
-    s, e = announcing[-1]
+    s, e = before[-1]
     s += heading_length(quote.text[s:e])
     return quote.text[s:e], quote.start + s, quote.start + e
 
