@@ -83,8 +83,13 @@ def _postings(texts: Sequence[str], k1: float, b: float) -> tuple[Postings, dict
         freq = np.array(tfs, dtype=np.float64)
         norm = k1 * (1 - b + b * lengths[idx] / avg)
         postings[term] = (idx, freq * (k1 + 1) / (freq + norm))
-        idf[term] = math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
+        idf[term] = _idf(n, len(ids))
     return postings, idf
+
+
+def _idf(n: int, df: int) -> float:
+    """BM25's inverse document frequency of a term found in ``df`` of ``n`` chunks."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 class BM25Index:
@@ -128,8 +133,7 @@ class BM25Index:
             return
         mask = in_scope[ids]
         if mask.any():
-            n, df = int(in_scope.sum()), int(mask.sum())
-            scores[ids[mask]] += weight * math.log(1 + (n - df + 0.5) / (df + 0.5)) * weights[mask]
+            scores[ids[mask]] += weight * _idf(int(in_scope.sum()), int(mask.sum())) * weights[mask]
 
     def idf(self, term: str) -> float:
         """The term's inverse document frequency over all chunks (0 for a term no chunk has)."""
@@ -141,14 +145,18 @@ class BM25Index:
         nothing, while "military" is in one."""
         if docs is None:
             return {t: self.idf(t) for t in terms}
-        in_scope = np.isin(self._doc_of, [self._doc_ids[d] for d in docs if d in self._doc_ids])
+        in_scope = self._in_scope(docs)
         n = int(in_scope.sum())
         out: dict[str, float] = {}
         for term in terms:
             found = self._postings.get(term)
             df = int(in_scope[found[0]].sum()) if found is not None else 0
-            out[term] = math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+            out[term] = _idf(n, df) if df else 0.0
         return out
+
+    def _in_scope(self, docs: Collection[str]) -> npt.NDArray[np.bool_]:
+        """Which chunks belong to ``docs``."""
+        return np.isin(self._doc_of, [self._doc_ids[d] for d in docs if d in self._doc_ids])
 
     def holders(self, term: str, docs: Collection[str]) -> set[str]:
         """Ids of the chunks of ``docs`` that contain ``term``."""
@@ -176,8 +184,7 @@ class BM25Index:
         scores = np.zeros(len(self.chunks), dtype=np.float64)
         in_scope: npt.NDArray[np.bool_] | None = None
         if docs is not None:
-            wanted = [self._doc_ids[d] for d in docs if d in self._doc_ids]
-            in_scope = np.isin(self._doc_of, wanted)
+            in_scope = self._in_scope(docs)
         own = tokenize(query) if isinstance(query, str) else query
         terms = dict.fromkeys(own, 1.0) | {t: w for t, w in (extra or {}).items()}
         for term, weight in terms.items():

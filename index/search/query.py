@@ -55,6 +55,6 @@ class Query:
             question=question,
             tokens=tokens,
             named=named,
-            expansion=vocabulary.expand(text),
+            expansion=vocabulary.expand(text, tokens),
             quoted=tuple(normalize_quote(q) for q in _QUOTED.findall(text)),
         )

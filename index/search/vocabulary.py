@@ -7,15 +7,13 @@ code", though no word of the question is in it. The mapping is a reviewable data
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from licensebot.errors import SourceError
-from licensebot.index.search.keyword import tokenize
+from licensebot.index.search.keyword import normalize_quote, tokenize
 from licensebot.index.sources.datafiles import read_yaml
 
-_WORD = re.compile(r"[a-z0-9]+")
 EXPANSION_WEIGHT = 0.5
 """A word added by the vocabulary counts half as much as a word the question used."""
 
@@ -26,7 +24,7 @@ class Vocabulary:
         self._raw: dict[tuple[str, ...], set[str]] = {}
         for phrase, words in mapping.items():
             key = tuple(tokenize(phrase))
-            raw = tuple(_WORD.findall(phrase.lower()))
+            raw = tuple(normalize_quote(phrase).split())
             values = {t for w in words for t in tokenize(w)}
             if key and len(key) == len(raw):
                 self._phrases.setdefault(key, set()).update(values)
@@ -43,13 +41,12 @@ class Vocabulary:
             raise SourceError(f"the vocabulary file {path or 'vocabulary.yaml'} must map words to lists of words")
         return cls({str(k): [str(w) for w in (v if isinstance(v, list) else [v])] for k, v in data.items()})
 
-    def expand(self, question: str | Sequence[str]) -> dict[str, float]:
-        """Extra keyword-search terms for ``question`` (its text, or its keyword terms) with their
-        weights; its own terms excluded."""
-        tokens = tokenize(question) if isinstance(question, str) else list(question)
+    def expand(self, question: str, tokens: Sequence[str] | None = None) -> dict[str, float]:
+        """Extra keyword-search terms for ``question`` with their weights, its own terms excluded.
+        ``tokens``: its keyword terms, when the caller has them already."""
+        tokens = tokenize(question) if tokens is None else list(tokens)
         extra: set[str] = set()
-        for table, words in ((self._phrases, tokens),
-                             (self._raw, _WORD.findall(question.lower()) if isinstance(question, str) else [])):
+        for table, words in ((self._phrases, tokens), (self._raw, normalize_quote(question).split())):
             for i in range(len(words)):
                 for n in range(1, self._longest + 1):
                     extra |= table.get(tuple(words[i : i + n]), set())
