@@ -118,3 +118,17 @@ def test_an_item_is_not_read_with_the_lead_in_of_an_earlier_list() -> None:
     assert "weapons" in lead.text
     assert lead.context != "You may use the Model for any of the following purposes:"
     assert all(s.rule != "permission" for s in lead.sentences), lead.sentences
+
+
+def test_the_lead_in_of_a_nested_list_may_be_an_item_itself() -> None:
+    text = ("d) Do one of the following:\n"
+            "   0) Convey the Minimal Corresponding Source under the terms of this License.\n"
+            "   1) Use a suitable shared library mechanism for linking with the Library.\n"
+            "e) Provide Installation Information, but only if you would otherwise be required to.")
+    quote = Quote(doc="x", title="Example License", section="§4.d", text=text, start=0, end=len(text), url="")
+    every = "What do we need to do if we link the Library?"
+    lead = choose_lead([quote], query_of(every), question_vector=None, embedder=None, terms=terms_of(every))
+    assert "0) Convey" in lead.text and "1) Use a suitable" in lead.text and "Installation" not in lead.text
+    one = "May we use a shared library mechanism for linking?"
+    lead = choose_lead([quote], query_of(one), question_vector=None, embedder=None, terms=terms_of(one))
+    assert lead.text.startswith("Use a suitable shared library") and lead.context == "Do one of the following:"

@@ -13,6 +13,7 @@ from licensebot.index.text.sentences import (
     PROSE_SENTENCE_END,
     SPLIT_POINT,
     heading_length,
+    item_kind,
     normalize_for_match,
     sentence_spans,
     trim_span,
@@ -22,5 +23,6 @@ from licensebot.index.text.spans import text_between
 
 __all__ = [
     "CHUNKER_VERSION", "CLAUSE_SENTENCE_END", "ITEM_START", "MAX_CHARS", "PROSE_SENTENCE_END", "SPLIT_POINT",
-    "chunk_document", "heading_length", "normalize_for_match", "sentence_spans", "text_between", "trim_span",
+    "chunk_document", "heading_length", "item_kind", "normalize_for_match", "sentence_spans", "text_between",
+    "trim_span",
 ]

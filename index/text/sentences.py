@@ -83,6 +83,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 _MARK = re.compile(r"\(?([-•*]|[a-z]|[ivx]{1,4}|\d{1,2})[.)]?[ \t]")
 
 
+def item_kind(text: str) -> str:
+    """What numbers the list item ``text`` starts: its bullet, "digit" or "letter" (roman numerals
+    count as letters); "" for no item. The items of one list share it."""
+    mark = _MARK.match(text)
+    if not mark or not ITEM_START.match(text):
+        return ""
+    x = mark.group(1)
+    return x if x in "-•*" else "digit" if x.isdigit() else "letter"
+
+
 def _ends_item(piece: str, rest: str) -> bool:
     """Is ``piece`` a whole list item before the line ``rest``? Yes when it ends as items end (";",
     ".", "and") or when ``rest`` starts the next item of its own list ("a." then "b."); not for a

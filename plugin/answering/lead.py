@@ -20,7 +20,7 @@ from licensebot.index.embed import Embedder, Vectors
 from licensebot.index.search import Query, Terms, tokenize
 from licensebot.index.search.housekeeping import asks_about_warranty, leads_for
 from licensebot.index.search.rerank import ASKS_MEANING
-from licensebot.index.text import ITEM_START, PROSE_SENTENCE_END, heading_length, sentence_spans
+from licensebot.index.text import ITEM_START, PROSE_SENTENCE_END, heading_length, item_kind, sentence_spans
 
 LEXICAL_WEIGHT = 1.0
 FIRST_SENTENCE_BONUS = 0.05
@@ -64,15 +64,15 @@ def choose_lead(
     another quoted sentence can; nor does housekeeping (``index/search/housekeeping.py``), unless
     it is in a clause the question picks out by a rare word or a quoted phrase (``picked``: doc,
     start, end of such clauses)."""
-    candidates: list[tuple[int, int, int]] = []  # (quote, start, end)
-    for qi, q in enumerate(quotes):
-        spans = sentence_spans(q.text) or [(0, len(q.text))]
-        candidates += [(qi, s, e) for s, e in spans]
+    spans_of = [sentence_spans(q.text) or [(0, len(q.text))] for q in quotes]
+    candidates = [(qi, s, e) for qi, spans in enumerate(spans_of) for s, e in spans]  # (quote, start, end)
+    places = [(qi, si) for qi, spans in enumerate(spans_of) for si in range(len(spans))]
     texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
     # A list item is read with the lead-in it completes ("provided that you also do one of the
     # following:" + "a) Accompany it with ..."), as the lead shows it.
-    words = [set(tokenize(t)) | (set(tokenize(_lead_in(quotes[qi], s)[0])) if ITEM_START.match(t) else set())
-             for (qi, s, _), t in zip(candidates, texts, strict=True)]
+    words = [set(tokenize(t)) | (set(tokenize(_lead_in(quotes[qi], spans_of[qi], si)[0]))
+                                 if ITEM_START.match(t) else set())
+             for (qi, si), t in zip(places, texts, strict=True)]
     match = np.array([terms.coverage(w) for w in words]) * LEXICAL_WEIGHT
     if embedder is not None and question_vector is not None:
         match = match + embedder.embed(texts) @ np.asarray(question_vector, dtype=np.float32)
@@ -88,7 +88,7 @@ def choose_lead(
     strength = float(match[best])
     qi = candidates[best][0]
     quote = quotes[qi]
-    spans = [(s, e) for q, s, e in candidates if q == qi]
+    spans = spans_of[qi]
     best = spans.index(candidates[best][1:])
     start, end = spans[best]
     if best > 0 and _REFERS_BACK.match(quote.text[start:end]):
@@ -104,9 +104,11 @@ def choose_lead(
             end = nxt_end
             continue
         break
+    first = [s for s, _ in spans].index(start)
     if _ASKS_EVERY_DUTY.search(query.question) and ITEM_START.match(quote.text[start:end]):
-        start, end = _whole_list(quote.text, spans, start, end)
-    in_quote = _lead_in(quote, start) if ITEM_START.match(quote.text[start:end]) else ("", 0, 0)
+        first, end = _whole_list(quote.text, spans, first, end)
+        start = spans[first][0]
+    in_quote = _lead_in(quote, spans, first) if ITEM_START.match(quote.text[start:end]) else ("", 0, 0)
     start += heading_length(quote.text[start:end])
     text = quote.text[start:end]
     # Shown with the lead-in of the clause it was cut from, else the one in the quote that it
@@ -185,32 +187,40 @@ _ASKS_EVERY_DUTY = re.compile(
 answered by the list, not by the one item closest to its words."""
 
 
-def _whole_list(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
-    """(start, end) of the lead-in that announces the list holding ``text[start:end]`` through its
-    last item, when that fits in a lead; else ``(start, end)``."""
-    at = [s for s, _ in spans].index(start)
-    first = next((i for i in range(at, -1, -1) if _ANNOUNCES.search(text[slice(*spans[i])])), None)
+def _announcer(text: str, spans: Sequence[tuple[int, int]], item: int) -> int | None:
+    """Index in ``spans`` of the sentence that announces the list whose item is ``spans[item]``:
+    back over the items of the same list only, as a colon further up announces another list. The
+    lead-in of a nested list may be an item itself ("d) Do one of the following:")."""
+    at = item - 1
+    while at >= 0 and ITEM_START.match(text[slice(*spans[at])]) and not _ANNOUNCES.search(text[slice(*spans[at])]):
+        at -= 1
+    return at if at >= 0 and _ANNOUNCES.search(text[slice(*spans[at])]) else None
+
+
+def _whole_list(text: str, spans: Sequence[tuple[int, int]], item: int, end: int) -> tuple[int, int]:
+    """(index of the first sentence, end) of the lead-in that announces the list holding
+    ``spans[item]`` through its last item, when that fits in a lead; else ``(item, end)``."""
+    first = _announcer(text, spans, item)
     if first is None:
-        return start, end
+        return item, end
+    kind = item_kind(text[slice(*spans[first + 1])])
     last = first
-    while last + 1 < len(spans) and ITEM_START.match(text[slice(*spans[last + 1])]):
+    # Items of this list only: "e)" after "0) ... 1) ..." is the next item of the list around it.
+    while last + 1 < len(spans) and item_kind(text[slice(*spans[last + 1])]) == kind:
         last += 1
     if last == first or spans[last][1] - spans[first][0] > MAX_LEAD:
-        return start, end
-    return spans[first][0], max(end, spans[last][1])
+        return item, end
+    return first, max(end, spans[last][1])
 
 
-def _lead_in(quote: Quote, at: int) -> tuple[str, int, int]:
-    """The sentence that introduces the list item at ``quote.text[at:]``, as (text, start, end) in
-    the document: the last one before it in the quote that announces a list, else the lead-in the
-    clause was cut from (``quote.context_of``)."""
-    before = sentence_spans(quote.text[:at])
-    # Back over the items of the same list only: a colon further up announces another list.
-    while before and ITEM_START.match(quote.text[slice(*before[-1])]):
-        before.pop()
-    if not before or not _ANNOUNCES.search(quote.text[slice(*before[-1])]):
-        return quote.context_of(quote.start + at)
-    s, e = before[-1]
+def _lead_in(quote: Quote, spans: Sequence[tuple[int, int]], item: int) -> tuple[str, int, int]:
+    """The sentence that introduces the list item ``spans[item]`` of ``quote``, as (text, start,
+    end) in the document: the one announcing its list in the quote, else the lead-in the clause
+    was cut from (``quote.context_of``)."""
+    at = _announcer(quote.text, spans, item)
+    if at is None:
+        return quote.context_of(quote.start + spans[item][0])
+    s, e = spans[at]
     s += heading_length(quote.text[s:e])
     return quote.text[s:e], quote.start + s, quote.start + e
 
