@@ -132,3 +132,18 @@ def test_the_lead_in_of_a_nested_list_may_be_an_item_itself() -> None:
     one = "May we use a shared library mechanism for linking?"
     lead = choose_lead([quote], query_of(one), question_vector=None, embedder=None, terms=terms_of(one))
     assert lead.text.startswith("Use a suitable shared library") and lead.context == "Do one of the following:"
+
+
+def test_an_item_of_a_nested_list_is_read_with_every_lead_in_it_completes() -> None:
+    # 1) completes "d) Do one of the following:", which completes the clause's own lead-in: the
+    # question's words are in those two and in 1), and not in a) alone.
+    text = ("You may convey a Combined Work under terms of your choice if you also do each of the following:\n"
+            "a) Give prominent notice with each copy of the Combined Work.\n"
+            "d) Do one of the following:\n"
+            "   0) Convey the Minimal Corresponding Source.\n"
+            "   1) Use a suitable shared library mechanism.\n"
+            "e) Provide Installation Information.")
+    quote = Quote(doc="x", title="Example License", section="§4", text=text, start=0, end=len(text), url="")
+    question = "May we convey a Combined Work under terms of our choice with a shared library mechanism?"
+    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    assert lead.text.startswith("Use a suitable shared library mechanism"), lead.text

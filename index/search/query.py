@@ -30,6 +30,8 @@ class Query:
     """License words for the question's everyday words, with their weights."""
     quoted: tuple[str, ...] = ()
     """Phrases the asker put in quotes, normalised for matching."""
+    regions: tuple[str, ...] = ()
+    """Regions the places the question names stand for ("our Paris office" -> "european union")."""
 
     @property
     def name_words(self) -> frozenset[str]:
@@ -37,6 +39,15 @@ class Query:
         those licenses, they say nothing about which clause answers (unless quoted)."""
         words = {w for m in self.named.mentions for w in tokenize(m.phrase)}
         return frozenset(words - {w for q in self.quoted for w in tokenize(q)})
+
+    @property
+    def written_name_words(self) -> frozenset[str]:
+        """``name_words`` and the terms of the names as the question wrote them: "Hunyuan3D-2" is
+        matched as "hunyuan 3 d 2" but is the question's term "hunyuan3d". Choosing the sentence
+        that answers leaves both out; the search keeps the written terms, which can tell two
+        licenses apart ("FAIPL-1.0-SD")."""
+        words = {w for m in self.named.mentions for w in tokenize(m.written)}
+        return self.name_words | (words - {w for q in self.quoted for w in tokenize(q)})
 
     @classmethod
     def of(
@@ -57,4 +68,5 @@ class Query:
             named=named,
             expansion=vocabulary.expand(text, tokens),
             quoted=tuple(normalize_quote(q) for q in _QUOTED.findall(text)),
+            regions=vocabulary.regions(text, tokens),
         )

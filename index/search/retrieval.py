@@ -22,6 +22,7 @@ from licensebot.index.search.keyword import BM25Index
 from licensebot.index.search.match import NameMatch
 from licensebot.index.search.names import NameIndex
 from licensebot.index.search.pending import OnTheSpot, merge
+from licensebot.index.search.places import territorial, territory_first
 from licensebot.index.search.query import Query
 from licensebot.index.search.ranking import (
     CANDIDATES,
@@ -210,7 +211,11 @@ class Retriever:
                                                   if share >= PICKED_SHARE else set())
         hits = housekeeping_last(hits[:k], query.text, keep=picked) + hits[k:]
         hits = lists_first(promote(snapshot.keyword, hits, query.tokens, docs, found.name_words, query.quoted,
-                                   rare=rare), k)[:k]
+                                   rare=rare), k)
+        # Where the asker is settles the question when a named license excludes that region.
+        limits = territorial(snapshot.chunks_of(docs), query.regions) if docs and query.regions else []
+        hits = territory_first(hits, limits)[:k]
+        picked |= {c.id for c in limits}
         best = max((h.similarity for h in hits), default=0.0)
         bar = self.config.min_similarity_named if query.named.docs else self.config.min_similarity
         confident = bool(hits) and best >= bar and bool(query.tokens)
@@ -226,6 +231,6 @@ class Retriever:
             name_words=found.name_words,
             terms=found.terms if docs is None else Terms.of(
                 query.tokens, query.expansion, snapshot.keyword.idfs({*query.tokens, *query.expansion}, docs),
-                found.name_words),
+                query.written_name_words),
             picked=tuple(sorted((h.chunk.doc, h.chunk.start, h.chunk.end) for h in hits if h.chunk.id in picked)),
         )

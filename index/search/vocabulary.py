@@ -3,6 +3,9 @@
 A question about "shipping binaries" should find GPL-3.0 §6 "Conveying Non-Source Forms ... object
 code", though no word of the question is in it. The mapping is a reviewable data file
 (``data/vocabulary.yaml``); expanded words count at a fraction of the question's own words.
+
+Places are entries that also map to "territory" ("amsterdam: [european union, territory]"): the
+regions they stand for are where the asker is (``regions``), which a territory clause may exclude.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from licensebot.index.sources.datafiles import read_yaml
 
 EXPANSION_WEIGHT = 0.5
 """A word added by the vocabulary counts half as much as a word the question used."""
+TERRITORY = "territory"
+"""The word that marks an entry as a place."""
+WHERE_WORDS = frozenset({TERRITORY, "principal place of business"})
+"""Targets of place entries that say where, not which region."""
 
 
 class Vocabulary:
@@ -25,7 +32,7 @@ class Vocabulary:
         for phrase, words in mapping.items():
             key = tuple(tokenize(phrase))
             raw = tuple(normalize_quote(phrase).split())
-            values = {t for w in words for t in tokenize(w)}
+            values = {normalize_quote(w) for w in words}
             if key and len(key) == len(raw):
                 self._phrases.setdefault(key, set()).update(values)
             elif raw:
@@ -41,13 +48,26 @@ class Vocabulary:
             raise SourceError(f"the vocabulary file {path or 'vocabulary.yaml'} must map words to lists of words")
         return cls({str(k): [str(w) for w in (v if isinstance(v, list) else [v])] for k, v in data.items()})
 
-    def expand(self, question: str, tokens: Sequence[str] | None = None) -> dict[str, float]:
-        """Extra keyword-search terms for ``question`` with their weights, its own terms excluded.
-        ``tokens``: its keyword terms, when the caller has them already."""
+    def _targets(self, question: str, tokens: Sequence[str] | None) -> list[set[str]]:
+        """The license words of each entry the question uses, as normalised phrases."""
         tokens = tokenize(question) if tokens is None else list(tokens)
-        extra: set[str] = set()
+        found: list[set[str]] = []
         for table, words in ((self._phrases, tokens), (self._raw, normalize_quote(question).split())):
             for i in range(len(words)):
                 for n in range(1, self._longest + 1):
-                    extra |= table.get(tuple(words[i : i + n]), set())
-        return {t: EXPANSION_WEIGHT for t in extra - set(tokens)}
+                    if (hit := table.get(tuple(words[i : i + n]))) is not None:
+                        found.append(hit)
+        return found
+
+    def expand(self, question: str, tokens: Sequence[str] | None = None) -> dict[str, float]:
+        """Extra keyword-search terms for ``question`` with their weights, its own terms excluded.
+        ``tokens``: its keyword terms, when the caller has them already."""
+        own = tokenize(question) if tokens is None else list(tokens)
+        extra = {t for targets in self._targets(question, own) for phrase in targets for t in tokenize(phrase)}
+        return {t: EXPANSION_WEIGHT for t in extra - set(own)}
+
+    def regions(self, question: str, tokens: Sequence[str] | None = None) -> tuple[str, ...]:
+        """The regions the places ``question`` names stand for ("our Amsterdam office" ->
+        "european union"), normalised, in a stable order."""
+        return tuple(sorted({phrase for targets in self._targets(question, tokens) if TERRITORY in targets
+                             for phrase in targets - WHERE_WORDS}))

@@ -19,6 +19,7 @@ from licensebot.answering.rules import classify
 from licensebot.index.embed import Embedder, Vectors
 from licensebot.index.search import Query, Terms, tokenize
 from licensebot.index.search.housekeeping import asks_about_warranty, leads_for
+from licensebot.index.search.places import limits_by_place
 from licensebot.index.search.rerank import ASKS_MEANING
 from licensebot.index.text import ITEM_START, PROSE_SENTENCE_END, heading_length, item_kind, sentence_spans
 
@@ -70,8 +71,7 @@ def choose_lead(
     texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
     # A list item is read with the lead-in it completes ("provided that you also do one of the
     # following:" + "a) Accompany it with ..."), as the lead shows it.
-    words = [set(tokenize(t)) | (set(tokenize(_lead_in(quotes[qi], spans_of[qi], si)[0]))
-                                 if ITEM_START.match(t) else set())
+    words = [set(tokenize(t)) | (_lead_in_words(quotes[qi], spans_of[qi], si) if ITEM_START.match(t) else set())
              for (qi, si), t in zip(places, texts, strict=True)]
     match = np.array([terms.coverage(w) for w in words]) * LEXICAL_WEIGHT
     if embedder is not None and question_vector is not None:
@@ -84,6 +84,12 @@ def choose_lead(
                        for (qi, s, e), text in zip(candidates, texts, strict=True)])
     if not boiler.all():
         scores[boiler] = -np.inf
+    # Where the asker is settles the question when a sentence excludes that region: the first
+    # quote's such sentence leads (ranking put the clause before a preamble announcing it).
+    by_place = [limits_by_place(t, query.regions) for t in texts] if query.regions else []
+    if any(by_place):
+        first_quote = candidates[by_place.index(True)][0]
+        scores[[not (hit and c[0] == first_quote) for hit, c in zip(by_place, candidates, strict=True)]] = -np.inf
     best = int(np.argmax(scores))
     strength = float(match[best])
     qi = candidates[best][0]
@@ -140,11 +146,13 @@ _WARRANTY = re.compile(r"\bwarrant|\bliab|\bdamages\b|\bas[- ]is\b|\bmerchantab|
 def _boilerplate(quote: Quote, sentence: str, question: str, start: int, end: int,
                  picked: Collection[tuple[str, int, int]]) -> bool:
     """A sentence, ``quote.text[start:end]``, that must not lead unless the question is about it."""
-    if quote.role in ("preamble", "appendix"):
-        return True
     at = quote.start + start
     if any(doc == quote.doc and s <= at < e for doc, s, e in picked):
-        return False  # what the question picks out, disclaimer or not ('"FITNESS FOR A PARTICULAR PURPOSE"?')
+        # What the question picks out, disclaimer or not ('"FITNESS FOR A PARTICULAR PURPOSE"?'),
+        # or a preamble that excludes the asker's region.
+        return False
+    if quote.role in ("preamble", "appendix"):
+        return True
     if not leads_for(quote.section_of(at, quote.start + end), sentence, question):
         return True
     rule = classify(sentence, quote.context)
@@ -223,6 +231,21 @@ def _lead_in(quote: Quote, spans: Sequence[tuple[int, int]], item: int) -> tuple
     s, e = spans[at]
     s += heading_length(quote.text[s:e])
     return quote.text[s:e], quote.start + s, quote.start + e
+
+
+def _lead_in_words(quote: Quote, spans: Sequence[tuple[int, int]], item: int) -> set[str]:
+    """Keyword terms of the lead-ins the item ``spans[item]`` completes: of a nested list's item,
+    both its own ("d) Do one of the following:") and the one that lead-in completes ("You may
+    convey a Combined Work ... if you also do each of the following:"), as the items of the outer
+    list have."""
+    words: set[str] = set()
+    while True:
+        at = _announcer(quote.text, spans, item)
+        text = quote.text[slice(*spans[at])] if at is not None else quote.context_of(quote.start + spans[item][0])[0]
+        words |= set(tokenize(text))
+        if at is None or not ITEM_START.match(text):
+            return words
+        item = at
 
 
 _PART_OF_LONG_CLAUSE = re.compile(r"\s*\(part \d+ of \d+\)$")
