@@ -141,6 +141,24 @@ def test_roles_tell_preamble_definitions_and_clauses_apart() -> None:
     assert any(role == "preamble" for label, role in cc.items() if label.startswith("Using Creative Commons"))
 
 
+def test_numbered_terms_under_a_preamble_heading_are_terms_and_definitions_are_definitions() -> None:
+    # The ODbL's "### Preamble" heads every numbered section after it in the heading path, and
+    # OpenRAIL puts "1. Definitions" and its grants under "Section I: PREAMBLE": the terms were
+    # all "preamble" (ranked down and never leading).
+    odbl = {c.section: c.role for c in chunk_document(_doc("odbl-1.0"))}
+    assert odbl["§4.2 Notices"] == "clause" and odbl["§3.0 Rights granted"] == "clause"
+    assert all(role == "preamble" for label, role in odbl.items() if label.startswith("Preamble"))
+    assert all(role == "definition" for label, role in odbl.items() if label.startswith("§1.0 Definitions"))
+    rail = {c.section: c.role for c in chunk_document(_doc("bigscience-open-rail-m"))}
+    assert rail["§1(a) Definitions"] == "definition"
+    assert all(role == "preamble" for label, role in rail.items() if label.startswith("Section I PREAMBLE"))
+    assert any(role == "clause" and "Updates" in label for label, role in rail.items())
+    bloom = chunk_document(_doc("bigscience-rail-1.0"))
+    assert all(c.role == "definition" for c in bloom if "“Data” means" in c.text[:20]), "'2. “Data” means ...'"
+    mpl = {c.section: c.role for c in chunk_document(_doc("mpl-2.0"))}
+    assert mpl['§1.1 "Contributor"'] == "definition" and mpl["§3.2(a) Distribution of Executable Form"] == "clause"
+
+
 def test_a_lead_in_ends_at_the_line_that_introduces_the_list() -> None:
     # LGPL-3.0 §4.d: "d) Do one of the following:" then "0) Convey ...", an item numbering that
     # starts at 0 and is not recognised; "1)" must be introduced by §4.d's own line, not by item 0.

@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 
 from licensebot import render
+from licensebot.answering.amounts import amounts_asked
 from licensebot.answering.answer import Quote
 from licensebot.answering.lead import choose_lead
 from licensebot.answering.rules import classify
@@ -147,3 +148,43 @@ def test_an_item_of_a_nested_list_is_read_with_every_lead_in_it_completes() -> N
     question = "May we convey a Combined Work under terms of our choice with a shared library mechanism?"
     lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
     assert lead.text.startswith("Use a suitable shared library mechanism"), lead.text
+
+
+def test_a_question_that_says_how_big_the_asker_is_leads_with_the_threshold() -> None:
+    text = ("Stability AI grants You a license to use the Stability AI Materials for any Commercial Purpose. "
+            "You must register with Stability AI on its website before any commercial use. "
+            "If You generate more than USD $1,000,000 in annual revenue, You must request an enterprise license.")
+    quote = Quote(doc="x", title="Example Community License", section="§III", text=text, start=0, end=len(text),
+                  url="")
+    question = "Our company makes $3M a year. Does the license still apply to us?"
+    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    assert lead.text.startswith("If You generate more than USD $1,000,000"), lead.text
+    plain = "Our company is growing. Does the license still apply to us?"
+    lead = choose_lead([quote], query_of(plain), question_vector=None, embedder=None, terms=terms_of(plain))
+    assert lead.text.startswith("Stability AI grants You"), "no amount stated, no threshold lead"
+    assert amounts_asked("We have about 800 million monthly users") == {"users"}
+    assert amounts_asked("Revenue is €5M; 20 employees") == {"money"}
+    assert not amounts_asked("Can we use Llama 3.1 405B in 2025?"), "a model size or a year is no amount"
+
+
+def test_the_provided_of_a_proviso_is_not_the_word_provide() -> None:
+    text = ("If You distribute Covered Software in Executable Form then:\n"
+            "(a) such Covered Software must also be made available in Source Code Form; and\n"
+            "(b) You may distribute such Executable Form under the terms of this License, provided that the "
+            "license for the Executable Form does not limit the recipients' rights in the Source Code Form.")
+    quote = Quote(doc="x", title="Example License", section="§3.2", text=text, start=0, end=len(text), url="")
+    question = "If we distribute the Executable Form, do we have to provide the Source Code Form?"
+    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    assert lead.text.startswith("such Covered Software must also be made available"), lead.text
+
+
+def test_of_a_permission_and_a_duty_in_the_same_words_a_duty_question_leads_with_the_duty() -> None:
+    text = ("You may give recipients a copy of the Source Code Form in any medium. "
+            "You must give recipients a copy of the Source Code Form.")
+    quote = Quote(doc="x", title="Example License", section="§3", text=text, start=0, end=len(text), url="")
+    duty = "Do we have to give recipients a copy of the Source Code Form?"
+    lead = choose_lead([quote], query_of(duty), question_vector=None, embedder=None, terms=terms_of(duty))
+    assert lead.text == "You must give recipients a copy of the Source Code Form."
+    may = "Can we give recipients a copy of the Source Code Form?"
+    lead = choose_lead([quote], query_of(may), question_vector=None, embedder=None, terms=terms_of(may))
+    assert lead.text.startswith("You may give recipients")

@@ -103,3 +103,13 @@ def test_a_license_named_exactly_is_searched_without_its_variants() -> None:
     result = retriever.search(question)
     assert result.searched_docs == ("mit",) and result.preferred == frozenset()
     assert {h.chunk.doc for h in result.hits} == {"mit"}
+
+
+def test_a_question_what_something_is_treated_as_is_answered_by_definitions_too() -> None:
+    from licensebot.index.search.ranking import role_weights
+
+    for question in ("Does Google's license treat our classifier as a Gemma model derivative?",
+                     "Is the small model treated as a derivative under Google's terms?",
+                     "Does a fine-tune qualify as a Derivative Work?"):
+        assert role_weights(question)["definition"] == 1.0, question
+    assert role_weights("Can we use it to treat patients as a service?")["definition"] < 1.0

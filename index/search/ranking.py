@@ -4,11 +4,11 @@ a rare question word that picks out its clause, a whole list before one of its i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 
 from licensebot.index.documents import Chunk, Hit
 from licensebot.index.search.keyword import BM25Index, normalize_quote
+from licensebot.index.search.rerank import ASKS_MEANING
 
 RRF_K = 60
 CANDIDATES = 40
@@ -19,13 +19,12 @@ definition or a how-to-apply appendix wins only when it matches clearly better."
 RARE = 2
 """A question word found in at most this many chunks of the named licenses picks out its clause."""
 RARE_RANK = 3
-_ASKS_MEANING = re.compile(r"\b(mean|means|meaning|defin\w*|count(?:s|ed)? as|considered|covered)\b", re.IGNORECASE)
 
 
 def role_weights(question: str) -> dict[str, float]:
     """A question about what a term means is answered by its definition as much as by a clause."""
     weights = dict(ROLE_WEIGHTS)
-    if _ASKS_MEANING.search(question):
+    if ASKS_MEANING.search(question):
         weights["definition"] = 1.0
     return weights
 

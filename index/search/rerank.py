@@ -42,7 +42,13 @@ WEIGHTS: Mapping[str, float] = {
     "preamble": -1.57, "appendix": -2.21, "heading_coverage": 3.38, "length": 0.68, "later_part": -0.69,
 }
 _LATER_PART = re.compile(r"\(part \d+ of \d+\)")
-ASKS_MEANING = re.compile(r"\b(mean|means|meaning|defin\w*|count(?:s|ed)? as|considered|covered)\b", re.IGNORECASE)
+ASKS_MEANING = re.compile(
+    r"\b(?:mean|means|meaning|defin\w*|count(?:s|ed)? as|considered|covered|qualif(?:y|ies) as"
+    r"|treated as|(?:licen[cs]e|agreement|terms|policy|it) treats?\b(?:\s+[\w'-]+){0,4}?\s+as)\b",
+    re.IGNORECASE,
+)
+"""A question what a term means or what counts as one ("does the license treat our classifier as
+a model derivative?"): its definition answers it."""
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from licensebot.index.text.sentences import trim_span
 from licensebot.index.text.sizes import MAX_CHARS
 from licensebot.index.text.units import read_units
 
-CHUNKER_VERSION = "16"
+CHUNKER_VERSION = "17"
 """Bump when chunk boundaries, labels or what is embedded change, so indexes are rebuilt."""
 def chunk_document(doc: Document) -> list[Chunk]:
     body = doc.body

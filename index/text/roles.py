@@ -9,6 +9,12 @@ import re
 from licensebot.index.text.markers import Unit
 
 _PREAMBLE = re.compile(r"\bpreamble\b|\brecitals?\b|\bintroduction\b", re.IGNORECASE)
+_DEFINITIONS = re.compile(r"definitions?(?: of capitali[sz]ed words)?", re.IGNORECASE)
+_DEFINES = re.compile(
+    r"^\W*(?:\w{1,4}[.)]\s*)?[“\"][^”\"\n]{1,60}[”\"](?:\s*\([^)\n]{0,60}\))?,?\s+(?:shall\s+)?(?:means?|refers?\s+to)\b"
+)
+"""A unit that opens by defining a term ('2. “Data” means ...', '9. "You" (or "Your") shall mean ...')."""
+_HEADING_NUMBER = re.compile(r"^\s*(?:section\s+)?[\dIVX]+(?:\.\d+)*[.:]?\s*", re.IGNORECASE)
 _APPENDIX = re.compile(r"\bhow to apply\b|\blicense notice\b", re.IGNORECASE)
 """Instructions for applying the license to your own work, and notice templates: not terms. (Not
 "everything after END OF TERMS AND CONDITIONS": RAIL licenses attach their use restrictions there;
@@ -35,9 +41,17 @@ def assign_roles(body: str, units: list[Unit]) -> list[str]:
         # numbered sections after it (the Commons Clause: its one condition, then "Software: ..."
         # fields) that text is the terms themselves, so only the numbering test below applies.
         auto = unit.label == "Preamble" and not unit.heading and not unit.section_id
-        names = f"{'' if auto else unit.label} {unit.heading}"
+        # A numbered unit is named by its own title only: under a heading "Preamble" (the ODbL's
+        # "### Preamble" before "### 1.0 Definitions", OpenRAIL's "Section I: PREAMBLE" before
+        # "1. Definitions" and "2. Grant of Copyright License") its terms are still terms.
+        names = unit.title if unit.section_id else f"{'' if auto else unit.label} {unit.heading}"
         text = body[unit.start : unit.end]
-        if unit.definition or "definition of" in unit.label:
+        if unit.definition or "definition of" in unit.label or _DEFINES.match(text) or (
+            unit.section_id and any(_DEFINITIONS.fullmatch(_HEADING_NUMBER.sub("", part).strip(" .:"))
+                                    for part in [unit.title, *unit.heading.split(" > ")])
+        ):
+            # A numbered "Definitions" section and the units under it ('1. "License" shall mean ...',
+            # MPL's '1.1. "Contributor"').
             roles.append("definition")
         elif (
             _APPENDIX.search(unit.label) or _APPENDIX.search(unit.heading) or _APPENDIX.search(text[:_OPENING])

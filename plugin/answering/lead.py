@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 
 import numpy as np
 
+from licensebot.answering.amounts import amounts_asked, sets_threshold
 from licensebot.answering.answer import Lead, LeadSentence, Quote
 from licensebot.answering.rules import classify
 from licensebot.index.embed import Embedder, Vectors
@@ -24,16 +25,22 @@ from licensebot.index.search.rerank import ASKS_MEANING
 from licensebot.index.text import ITEM_START, PROSE_SENTENCE_END, heading_length, item_kind, sentence_spans
 
 LEXICAL_WEIGHT = 1.0
+"""Share of word overlap against embedding similarity when choosing the lead sentence."""
 FIRST_SENTENCE_BONUS = 0.05
+"""Legal drafting states the rule first and qualifies it after: the first sentence may get a head start."""
 LATER_QUOTE_PENALTY = 0.1
 """A sentence of the second quote must match this much better to lead instead of the first's."""
-"""Legal drafting states the rule first and qualifies it after: the first sentence may get a head start."""
+AMOUNT_WEIGHT = 0.3
+"""How much a sentence setting a threshold on the kind of amount the question states counts, on the
+scale of word overlap plus embedding similarity (each 0..1)."""
+DUTY_WEIGHT = 0.1
+"""How much a sentence stating a duty counts for a question asking whether one applies."""
 _REFERS_BACK = re.compile(
     r"^\W*(?:but|however|this (?:requirement|obligation|restriction|license|section)|such|that|these|those|"
     r"the (?:foregoing|above)|notwithstanding the foregoing|subject to the foregoing|in that case)\b",
     re.IGNORECASE,
 )
-"""Share of word overlap against embedding similarity when choosing the lead sentence."""
+"""A sentence that qualifies the one before it: the lead starts there."""
 MAX_LEAD = 700
 """Characters at most in a lead (a long sentence is shown whole up to this)."""
 _ANNOUNCES = re.compile(r"(?::|\bthe following\b[^.;:]*[.;]|\bas follows[.;]?)\s*$", re.IGNORECASE)
@@ -71,11 +78,22 @@ def choose_lead(
     texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
     # A list item is read with the lead-in it completes ("provided that you also do one of the
     # following:" + "a) Accompany it with ..."), as the lead shows it.
-    words = [set(tokenize(t)) | (_lead_in_words(quotes[qi], spans_of[qi], si) if ITEM_START.match(t) else set())
+    words = [_words(t) | (_lead_in_words(quotes[qi], spans_of[qi], si) if ITEM_START.match(t) else set())
              for (qi, si), t in zip(places, texts, strict=True)]
     match = np.array([terms.coverage(w) for w in words]) * LEXICAL_WEIGHT
     if embedder is not None and question_vector is not None:
         match = match + embedder.embed(texts) @ np.asarray(question_vector, dtype=np.float32)
+    # A question that says how big the asker is ("we make $3M a year") is answered by the
+    # sentence that sets a threshold on that amount.
+    asked = amounts_asked(query.question)
+    if asked:
+        match = match + AMOUNT_WEIGHT * np.array([sets_threshold(t, asked) for t in texts], dtype=np.float64)
+    if _ASKS_DUTY.search(query.question) or _ASKS_EVERY_DUTY.search(query.question):
+        # "Do we have to provide the source?" is answered by a duty or a duty lifted, not by a
+        # permission beside it ("You may distribute such Executable Form under ...").
+        match = match + DUTY_WEIGHT * np.array([
+            _states_duty(t, _lead_in(quotes[qi], spans_of[qi], si)[0] if ITEM_START.match(t) else quotes[qi].context)
+            for (qi, si), t in zip(places, texts, strict=True)], dtype=np.float64)
     scores = match.copy()
     firsts = [i for i, c in enumerate(candidates) if i == 0 or candidates[i - 1][0] != c[0]]
     scores[firsts] += FIRST_SENTENCE_BONUS
@@ -186,6 +204,32 @@ def _labelled(quote: Quote, start: int, end: int, context: str) -> tuple[LeadSen
     return tuple(out)
 
 
+_ASKS_DUTY = re.compile(
+    r"\b(?:do|does|would|will) (?:we|i|you|they|it|he|she)(?: still| also| then)? (?:have|need) to\b"
+    r"|\b(?:must|should) (?:we|i|they)\b|\b(?:are|is|am) (?:we|i|they|it) (?:required|obliged|obligated|bound)\b"
+    r"|\bobligations?\b|\brequire(?:s|d)? (?:us|me|them)\b|\bwhat do (?:we|i) owe\b",
+    re.IGNORECASE,
+)
+"""A question whether a duty applies."""
+_LIFTED = re.compile(r"\bneed not\b|\bnot (?:be )?required\b|\bno obligation\b|\bnot obligated\b", re.IGNORECASE)
+
+
+_PROVISO = re.compile(r"\bprovided\b(?=,?\s+(?:that|however|further|always)\b)", re.IGNORECASE)
+
+
+def _words(sentence: str) -> set[str]:
+    """Keyword terms of ``sentence``, less the "provided" of "provided that": a proviso says
+    nothing of providing anything, yet stems as "provide" does."""
+    return set(tokenize(_PROVISO.sub(" ", sentence)))
+
+
+def _states_duty(sentence: str, lead_in: str) -> bool:
+    """Does ``sentence`` (read with the ``lead_in`` it completes) impose a duty, make a right depend
+    on one ("You may copy ... provided that you also do one of the following:"), or lift one?"""
+    return (classify(sentence, lead_in) in ("obligation", "condition")
+            or bool(_LIFTED.search(sentence) or _PROVISO.search(sentence)))
+
+
 _ASKS_EVERY_DUTY = re.compile(
     r"\bwhat (?:do|must|should|would) (?:we|i|you|they)(?: \w+)? (?:have to do|need to do|do|owe)\b"
     r"|\bwhat (?:are|is) (?:the|our|their) (?:conditions|requirements|obligations|duties)\b",
@@ -242,7 +286,7 @@ def _lead_in_words(quote: Quote, spans: Sequence[tuple[int, int]], item: int) ->
     while True:
         at = _announcer(quote.text, spans, item)
         text = quote.text[slice(*spans[at])] if at is not None else quote.context_of(quote.start + spans[item][0])[0]
-        words |= set(tokenize(text))
+        words |= _words(text)
         if at is None or not ITEM_START.match(text):
             return words
         item = at

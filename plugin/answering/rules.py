@@ -4,8 +4,9 @@ A sentence is read the way a lawyer reads it: its *main clause* decides; the wor
 only qualify it. The steps, in order:
 
 1. No rule (``None``): courtesy requests and advice ("would be appreciated", "are encouraged
-   to", "we recommend"), notice templates ("Copyright [yyyy] ...", "You may obtain a copy of the
-   License at ...") and what the document itself is ("This License is not an Open Source license").
+   to", "we recommend", "you are advised that you may have to ..."), notice templates ("Copyright
+   [yyyy] ...", "You may obtain a copy of the License at ...") and what the document itself is
+   ("This License is not an Open Source license").
 2. The main clause: numbering and headings (also one run into the sentence without a full stop),
    framing words ("However,", "For clarity,", "Note that", "The change is that,") and leading
    clauses that only qualify ("Subject to ...,", "Conditioned on ...,", "Except as ...,",
@@ -69,7 +70,7 @@ _I = re.IGNORECASE
 
 _NO_RULE = re.compile(
     r"\bwould be appreciated\b|\b(?:is|are) (?:strongly )?encouraged to\b|\bwe (?:kindly )?(?:ask|request) that\b"
-    r"|\bwe recommend\b"
+    r"|\bwe recommend\b|\byou are (?:hereby )?advised (?:that|to)\b"
     r"|\[(?:yyyy|year|name of [^\]]*|fullname)\]|<(?:year|name of [^>]*|copyright holders?)>"
     r"|\bobtain a copy of (?:the|this) licen[cs]e at\b",
     _I,
