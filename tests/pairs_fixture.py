@@ -15,7 +15,7 @@ PAIR_KEYS = [
     "apache-2.0", "mit", "bsd-new", "bsd-simplified", "isc", "zlib", "bsd-zero", "unlicense", "mpl-2.0", "epl-2.0",
     "eupl-1.2", "lgpl-2.1", "lgpl-3.0", "gpl-2.0", "gpl-3.0", "agpl-3.0", "artistic-2.0", "python", "postgresql",
     "llama-2-license-2023", "llama-3.1-license-2024", "llama-3.2-license-2024", "llama-3.3-license-2024",
-    "llama-4-license-2025", "gemma-tou-2025-03-24", "qwen-2024",
+    "llama-4-license-2025", "gemma-tou-2025-03-24", "qwen-2024", "moonshot-ai-modified-mit-2025",
 ]
 PACKAGED = ("meta-llama-3-license-2024", "mistral-ai-non-production-license")
 

@@ -223,3 +223,13 @@ def test_a_base_license_with_its_rider_is_one_set_of_terms_not_a_pair() -> None:
     assert pair_kind("How does the Commons Clause compare to GPL-3.0 on selling?", snapshot) == "comparison"
     assert pair_kind("Compare GPL-3.0 and the Commons Clause on selling.", snapshot) == "comparison"
     assert pair_kind("GPL-3.0 with the GNU Commons Clause: may we sell it?", snapshot) is None
+
+
+def test_a_model_taken_for_another_license_is_answered_from_its_own_terms(service: AnswerService) -> None:
+    for question in ("We want to use Kimi K2 in our product - it's the usual MIT stuff, right?",
+                     "Our app runs on Kimi K2. Does its license ask anything beyond the usual MIT notice?"):
+        answer = service.ask(question)
+        assert answer.compatibility is None and not answer.comparison, "not two licenses to combine"
+        assert answer.lead is not None and answer.lead.doc == "moonshot-ai-modified-mit-2025", question
+    combined = service.ask("Can we use Kimi K2 in our MIT-licensed project?")
+    assert combined.compatibility is not None

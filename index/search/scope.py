@@ -1,18 +1,33 @@
 """Which documents a question is searched in, from the names it uses.
 
 - A question that names documents ("Llama 3.1", "MNPL", "Codestral") searches only those; with
-  several versions and none named, the newest.
+  several versions and none named, the newest. A license the question takes a named model's for
+  ("Kimi K2, the usual MIT stuff?") is not searched: the model's own terms answer.
 - A question about what people said ("forum thread", "article") searches the discussions, with
   the licenses it names.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from licensebot.index.search.names import asks_about_discussions
 from licensebot.index.search.query import Query
 from licensebot.index.search.snapshot import Snapshot
+
+_TAKEN_FOR = re.compile(
+    r"\b(?:usual|standard|basically|same as|the same)\b|\bisn[’']?t it\b"
+    r"|\bright\s*\?",
+    re.IGNORECASE,
+)
+
+
+def takes_for(question: str) -> bool:
+    """Does a question that names a model and a license take the model's license for that one,
+    or for it and more ("Kimi K2, it's the usual MIT stuff, right?", "anything beyond the usual
+    MIT notice?")? Then the model's own terms answer, not the license it is taken for."""
+    return bool(_TAKEN_FOR.search(question))
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,9 @@ def scope_of(query: Query, snapshot: Snapshot) -> Scope:
         boost_docs = set()
         if named.docs:
             scope = set(named.docs)
+            models = [m for m in named.mentions if m.kind != "license"]
+            if models and len(models) < len(named.mentions) and takes_for(query.question):
+                scope = {d for m in models for d in m.docs}
     if scope is not None and not boost_docs:
         # "MIT" names mit; mit-1995 and vince are other texts that LicenseDB also calls MIT.
         for variants in named.exact().values():

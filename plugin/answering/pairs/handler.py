@@ -28,6 +28,7 @@ from licensebot.answering.question import tries_to_change_rules
 from licensebot.index.embed import Embedder
 from licensebot.index.search import Retriever, Snapshot
 from licensebot.index.search.names import asks_about_discussions
+from licensebot.index.search.scope import takes_for
 
 _DIFF = re.compile(
     r"\bwhat(?:'s|’s|\s+has|\s+have|\s+was|\s+were)?\s+changed?\b|\bchange[sd]?\s+(?:between|from)\b|\bdiff\b"
@@ -69,6 +70,10 @@ def intent(question: str, first: Side, second: Side) -> Kind | None:
         return "diff"
     if _COMPARE.search(question):
         return "comparison"
+    if bool(first.model) != bool(second.model) and takes_for(question):
+        # Not two licenses to combine: the other is what the asker takes the model's own for, and
+        # the model's terms answer (what they add to the usual MIT terms).
+        return None
     if _COMPATIBLE.search(question):
         return "compatibility"
     return None

@@ -24,6 +24,8 @@ class Side:
     """The compatibility matrix's id for the name ("" when the matrix has none)."""
     base_text: bool = False
     """The name is an "-or-later" variant and ``doc`` is the base version's text."""
+    model: str = ""
+    """The model or product the question named, when the license is its card's ("Kimi K2")."""
 
     @property
     def name(self) -> str:

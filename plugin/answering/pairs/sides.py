@@ -71,7 +71,8 @@ def side_of(mention: Mention, snapshot: Snapshot, matrix: Matrix) -> Side | None
         return None
     doc = _pick(docs, mention.phrase) if docs else ""
     title = catalog.describe(doc).rsplit(" (", 1)[0] if doc else mention.phrase
-    return Side(phrase=mention.phrase, doc=doc, title=title, spdx=spdx or "", base_text=base_text)
+    model = mention.model.name if mention.model is not None and mention.kind != "license" else ""
+    return Side(phrase=mention.phrase, doc=doc, title=title, spdx=spdx or "", base_text=base_text, model=model)
 
 
 def named_sides(question: str, snapshot: Snapshot, matrix: Matrix) -> list[tuple[int, Side]]:
