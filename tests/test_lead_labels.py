@@ -188,3 +188,18 @@ def test_of_a_permission_and_a_duty_in_the_same_words_a_duty_question_leads_with
     may = "Can we give recipients a copy of the Source Code Form?"
     lead = choose_lead([quote], query_of(may), question_vector=None, embedder=None, terms=terms_of(may))
     assert lead.text.startswith("You may give recipients")
+
+
+def test_a_question_for_every_duty_leads_with_the_best_clauses_list_not_another_clauses_sentence() -> None:
+    items = "".join(f"- You must meet condition number {n} of this section, in full and in writing, "
+                    f"for every copy;\n" for n in range(1, 8))
+    text = f"You may Distribute Derivatives under different terms, provided that:\n{items}"
+    conditions = Quote(doc="x", title="Example License", section="§2.3", text=text, start=0, end=len(text), url="")
+    other_text = "You must not misrepresent a modified version of a fine-tuned model You Distribute."
+    other = Quote(doc="x", title="Example License", section="§3.1", text=other_text, start=5000,
+                  end=5000 + len(other_text), url="")
+    question = "What do we have to do if we distribute a fine-tuned modified version?"
+    lead = choose_lead([conditions, other], query_of(question), question_vector=None, embedder=None,
+                       terms=terms_of(question))
+    assert lead.text.startswith("You may Distribute Derivatives"), lead.text
+    assert "condition number 7" in lead.text, "the whole list, longer than one sentence's lead"

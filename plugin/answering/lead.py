@@ -43,6 +43,8 @@ _REFERS_BACK = re.compile(
 """A sentence that qualifies the one before it: the lead starts there."""
 MAX_LEAD = 700
 """Characters at most in a lead (a long sentence is shown whole up to this)."""
+MAX_LIST = 1200
+"""Characters at most in a lead that is a whole list (a question for every duty it states)."""
 _ANNOUNCES = re.compile(r"(?::|\bthe following\b[^.;:]*[.;]|\bas follows[.;]?)\s*$", re.IGNORECASE)
 """A sentence that announces what follows ("...:", "the following conditions also apply.") is
 not the rule by itself: the lead goes on into it."""
@@ -108,6 +110,13 @@ def choose_lead(
     if any(by_place):
         first_quote = candidates[by_place.index(True)][0]
         scores[[not (hit and c[0] == first_quote) for hit, c in zip(by_place, candidates, strict=True)]] = -np.inf
+    if _ASKS_EVERY_DUTY.search(query.question):
+        # "What do we have to do if we distribute it?" is answered by the list of conditions of
+        # the best clause, when it holds one, not by a sentence of another clause.
+        listed = [qi == 0 and bool(ITEM_START.match(t)) and _announcer(quotes[0].text, spans_of[0], si) is not None
+                  for (qi, si), t in zip(places, texts, strict=True)]
+        if any(listed) and np.isfinite(scores[listed]).any():
+            scores[[c[0] != 0 for c in candidates]] = -np.inf
     best = int(np.argmax(scores))
     strength = float(match[best])
     qi = candidates[best][0]
@@ -129,9 +138,14 @@ def choose_lead(
             continue
         break
     first = [s for s, _ in spans].index(start)
-    if _ASKS_EVERY_DUTY.search(query.question) and ITEM_START.match(quote.text[start:end]):
-        first, end = _whole_list(quote.text, spans, first, end)
-        start = spans[first][0]
+    if _ASKS_EVERY_DUTY.search(query.question):
+        # From an item, or from the lead-in that announces its list, to the whole list.
+        item = first + 1 if (first + 1 < len(spans) and _ANNOUNCES.search(quote.text[slice(*spans[first])])) else first
+        if ITEM_START.match(quote.text[slice(*spans[item])]):
+            whole, last = _whole_list(quote.text, spans, item, end)
+            if whole != item or item == first:
+                first, end = whole, last
+                start = spans[first][0]
     in_quote = _lead_in(quote, spans, first) if ITEM_START.match(quote.text[start:end]) else ("", 0, 0)
     start += heading_length(quote.text[start:end])
     text = quote.text[start:end]
@@ -260,7 +274,7 @@ def _whole_list(text: str, spans: Sequence[tuple[int, int]], item: int, end: int
     # Items of this list only: "e)" after "0) ... 1) ..." is the next item of the list around it.
     while last + 1 < len(spans) and item_kind(text[slice(*spans[last + 1])]) == kind:
         last += 1
-    if last == first or spans[last][1] - spans[first][0] > MAX_LEAD:
+    if last == first or spans[last][1] - spans[first][0] > MAX_LIST:
         return item, end
     return first, max(end, spans[last][1])
 
