@@ -203,3 +203,29 @@ def test_a_question_for_every_duty_leads_with_the_best_clauses_list_not_another_
                        terms=terms_of(question))
     assert lead.text.startswith("You may Distribute Derivatives"), lead.text
     assert "condition number 7" in lead.text, "the whole list, longer than one sentence's lead"
+
+
+def test_an_outer_item_after_a_nested_list_is_led_in_by_the_outer_lead_in() -> None:
+    text = ("You may convey a Combined Work if you also do each of the following:\n"
+            "a) Give prominent notice with each copy of the Combined Work.\n"
+            "d) Do one of the following:\n"
+            "   0) Convey the Minimal Corresponding Source.\n"
+            "   1) Use a suitable shared library mechanism.\n"
+            "e) Provide Installation Information for the Combined Work.")
+    quote = Quote(doc="x", title="Example License", section="§4", text=text, start=0, end=len(text), url="")
+    question = "Must we provide Installation Information?"
+    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    assert lead.text.startswith("Provide Installation Information"), lead.text
+    assert lead.context.startswith("You may convey a Combined Work"), "not 'd) Do one of the following:'"
+
+
+def test_duty_questions_are_recognised_in_their_usual_phrasings() -> None:
+    text = ("You may give recipients a copy of the Source Code Form in any medium. "
+            "You must give recipients a copy of the Source Code Form.")
+    quote = Quote(doc="x", title="Example License", section="§3", text=text, start=0, end=len(text), url="")
+    for duty in ("Is it required to give recipients a copy of the Source Code Form?",
+                 "Does the license require that recipients get a copy of the Source Code Form?"):
+        lead = choose_lead([quote], query_of(duty), question_vector=None, embedder=None, terms=terms_of(duty))
+        assert lead.text == "You must give recipients a copy of the Source Code Form.", duty
+    assert not amounts_asked("Can Llama 3 users fine-tune the model? Qwen 2.5 customers too?"), "versions, not counts"
+    assert amounts_asked("We make 5 million in annual revenue") == {"money"}

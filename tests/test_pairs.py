@@ -233,3 +233,14 @@ def test_a_model_taken_for_another_license_is_answered_from_its_own_terms(servic
         assert answer.lead is not None and answer.lead.doc == "moonshot-ai-modified-mit-2025", question
     combined = service.ask("Can we use Kimi K2 in our MIT-licensed project?")
     assert combined.compatibility is not None
+
+
+def test_a_license_named_beside_a_model_is_taken_for_its_own_only_when_the_question_says_so() -> None:
+    from licensebot.index.search.scope import takes_for
+
+    assert takes_for("We want to use Kimi K2 - it's the usual MIT stuff, right?")
+    assert takes_for("Is it just MIT?")
+    for question in ("Can we bundle Gemma 3 into our Apache-2.0 licensed SDK, right?",
+                     "Can we bundle Gemma 3 into our standard Apache-2.0 SDK?",
+                     "Does Gemma 3 grant the same patent rights as Apache-2.0?"):
+        assert not takes_for(question), question

@@ -79,3 +79,27 @@ def test_a_model_name_as_written_says_nothing_about_which_sentence_answers() -> 
     assert "hunyuan3d" in query.tokens
     assert "hunyuan3d" in query.written_name_words and "hunyuan3d" not in query.name_words
     assert query.name_words <= query.written_name_words
+
+
+def test_a_governing_law_or_a_licensors_seat_limits_nobody_by_place() -> None:
+    law = ("This Licence shall be governed by Belgian law if the Licensor has no seat, residence or registered "
+           "office inside a European Union Member State.")
+    state = ("This Agreement is governed by the laws of the State or Territory in the European Union where You are "
+             "located in.")
+    regions = ("european union",)
+    assert not limits_by_place(law, regions), "the licensor's residence, not the licensee's place"
+    assert not limits_by_place(state, regions, "§15 Applicable Law"), "a governing-law clause"
+    assert territorial([clause("l", "§15 Applicable Law", state)], regions) == []
+
+
+def test_a_place_sentence_that_may_not_lead_does_not_take_the_lead_from_the_others() -> None:
+    disclaimer = "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND."
+    grant = "You may use the Example Model to generate 3D assets."
+    first = Quote(doc="x", title="Example Model License", section="§2", text=f"{disclaimer} {grant}", start=0,
+                  end=len(disclaimer) + 1 + len(grant), url="")
+    preamble = Quote(doc="x", title="Example Model License", section="Preamble", text=NOT_IN_EU, start=900,
+                     end=900 + len(NOT_IN_EU), url="", role="preamble")
+    question = "Our Amsterdam studio wants to use the Example Model to generate 3D assets."
+    query = replace(query_of(question), regions=("european union",))
+    lead = choose_lead([first, preamble], query, question_vector=None, embedder=None, terms=terms_of(question))
+    assert lead.text == grant, "the preamble is not picked here, so the best other sentence leads"

@@ -195,7 +195,8 @@ class Retriever:
     def rank(self, found: Candidates, k: int, weights: Mapping[str, float] = WEIGHTS) -> Retrieval:
         """The top ``k`` of ``found``: reordered by the learned ``weights``, housekeeping the
         question does not ask about after the rest (``housekeeping.py``), then the moves that
-        evidence justifies (``ranking.promote``, ``ranking.lists_first``)."""
+        evidence justifies (``ranking.promote``, ``ranking.lists_first``), and first of all a
+        clause that limits a named license by the place the asker gives (``places.py``)."""
         query, snapshot, scope = found.query, found.snapshot, found.scope
         docs = set(scope.docs) if scope.docs is not None else None
         hits = rerank(list(found.hits), found.vector_ranks, found.keyword_ranks, found.terms, query.text,

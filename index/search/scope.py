@@ -17,8 +17,7 @@ from licensebot.index.search.query import Query
 from licensebot.index.search.snapshot import Snapshot
 
 _TAKEN_FOR = re.compile(
-    r"\b(?:usual|standard|basically|same as|the same)\b|\bisn[’']?t it\b"
-    r"|\bright\s*\?",
+    r"\busual\b|\b(?:is it|isn[’']?t it|it[’']?s|it is)\s+(?:just|basically|simply|plain)\b",
     re.IGNORECASE,
 )
 

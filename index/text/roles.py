@@ -11,10 +11,29 @@ from licensebot.index.text.markers import Unit
 _PREAMBLE = re.compile(r"\bpreamble\b|\brecitals?\b|\bintroduction\b", re.IGNORECASE)
 _DEFINITIONS = re.compile(r"definitions?(?: of capitali[sz]ed words)?", re.IGNORECASE)
 _DEFINES = re.compile(
-    r"^\W*(?:\w{1,4}[.)]\s*)?[“\"][^”\"\n]{1,60}[”\"](?:\s*\([^)\n]{0,60}\))?,?\s+(?:shall\s+)?(?:means?|refers?\s+to)\b"
+    r"(?m)^\W*(?:[\w.()]{1,10}[.)]?\s+)?[“\"][^”\"\n]{1,60}[”\"](?:\s*\([^)\n]{0,60}\))?,?\s+(?:shall\s+)?(?:means?|refers?\s+to)\b"
 )
-"""A unit that opens by defining a term ('2. “Data” means ...', '9. "You" (or "Your") shall mean ...')."""
-_HEADING_NUMBER = re.compile(r"^\s*(?:section\s+)?[\dIVX]+(?:\.\d+)*[.:]?\s*", re.IGNORECASE)
+"""A unit that opens by defining a term ('2. “Data” means ...', '9. "You" (or "Your") shall mean ...'), on
+its first line or after its section's heading ('1. Definitions\n----\n\n1.1. "Contributor"\n    means')."""
+_HEADING_NUMBER = re.compile(r"^\s*(?:(?:section|article)\s+)?([\dIVX]+(?:\.\d+)*)?[.:]?\s*", re.IGNORECASE)
+
+
+def _in_definitions(unit: Unit) -> bool:
+    """Is a numbered unit a "Definitions" section or one of its items (OpenRAIL's '(a) "License"
+    means ...', EXAONE's "1.4 Licensor")? Under a numbered Definitions heading, only a unit whose
+    number continues the heading's is: a heading path can run on past its section ('1 DEFINITIONS
+    > 3.5 Required Notices')."""
+    if not unit.section_id:
+        return False
+    for part in [unit.title, *unit.heading.split(" > ")]:
+        found = _HEADING_NUMBER.match(part)
+        number = found.group(1) if found else None
+        name = part[found.end():] if found else part
+        if _DEFINITIONS.fullmatch(name.strip(" .:")) and (
+            not number or part is unit.title or re.match(rf"{re.escape(number)}(?![\d])", unit.section_id)
+        ):
+            return True
+    return False
 _APPENDIX = re.compile(r"\bhow to apply\b|\blicense notice\b", re.IGNORECASE)
 """Instructions for applying the license to your own work, and notice templates: not terms. (Not
 "everything after END OF TERMS AND CONDITIONS": RAIL licenses attach their use restrictions there;
@@ -43,15 +62,12 @@ def assign_roles(body: str, units: list[Unit]) -> list[str]:
         auto = unit.label == "Preamble" and not unit.heading and not unit.section_id
         # A numbered unit is named by its own title only: under a heading "Preamble" (the ODbL's
         # "### Preamble" before "### 1.0 Definitions", OpenRAIL's "Section I: PREAMBLE" before
-        # "1. Definitions" and "2. Grant of Copyright License") its terms are still terms.
+        # "1. Definitions") its terms are still terms.
         names = unit.title if unit.section_id else f"{'' if auto else unit.label} {unit.heading}"
         text = body[unit.start : unit.end]
-        if unit.definition or "definition of" in unit.label or _DEFINES.match(text) or (
-            unit.section_id and any(_DEFINITIONS.fullmatch(_HEADING_NUMBER.sub("", part).strip(" .:"))
-                                    for part in [unit.title, *unit.heading.split(" > ")])
+        if unit.definition or "definition of" in unit.label or _DEFINES.search(text[:_OPENING]) or (
+            _in_definitions(unit)
         ):
-            # A numbered "Definitions" section and the units under it ('1. "License" shall mean ...',
-            # MPL's '1.1. "Contributor"').
             roles.append("definition")
         elif (
             _APPENDIX.search(unit.label) or _APPENDIX.search(unit.heading) or _APPENDIX.search(text[:_OPENING])

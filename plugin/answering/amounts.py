@@ -11,14 +11,16 @@ from typing import Literal
 Kind = Literal["money", "users"]
 
 _SCALE = r"(?:\s*(?:k|m|mm|bn|b|thousand|million|billion))?"
+_BIG = r"(?:\d[\d,.]*\s*(?:k|m|mm|bn|thousand|million|billion)\b|\d{1,3}(?:,\d{3})+\b|\d{4,}\b)"
+"""A count said as a count: "800 million", "15M", "100,000", "5000"; not "Llama 3" or "Qwen 2.5"."""
 _MONEY_ASKED = re.compile(
     rf"(?:[$€£¥]|\b(?:usd|eur|gbp|rmb|cny|us\$))\s?\d[\d,.]*{_SCALE}\b"
-    rf"|\b\d[\d,.]*{_SCALE}\s*(?:dollars|euros|pounds|usd|eur|rmb|yuan)\b",
+    rf"|\b\d[\d,.]*{_SCALE}\s*(?:dollars|euros|pounds|usd|eur|rmb|yuan)\b"
+    rf"|{_BIG}[^.?!]{{0,30}}\b(?:revenue|turnover|sales)\b|\b(?:revenue|turnover|sales)\b[^.?!\d]{{0,30}}{_BIG}",
     re.IGNORECASE,
 )
 _USERS_ASKED = re.compile(
-    rf"\b\d[\d,.]*{_SCALE}\+?\s*(?:monthly |daily |weekly |active |registered )*"
-    r"(?:users|customers|subscribers|mau|dau)\b",
+    rf"{_BIG}\+?\s*(?:monthly |daily |weekly |active |registered )*(?:users|customers|subscribers|mau|dau)\b",
     re.IGNORECASE,
 )
 _MONEY_THRESHOLD = re.compile(

@@ -53,6 +53,11 @@ _QUALIFIER = re.compile(
     r"nothing in|for the avoidance of doubt|in (?:that|such) case|otherwise)\b|^[a-z(]",
     re.IGNORECASE,
 )
+"""A sentence the lead goes on into. Case-blind, "^[a-z(]" matches any sentence that starts with a
+letter, so a lead runs on until MAX_LEAD or the next list item: the sentence that answers is often
+the one after the best-scoring one. Matching only lower case (a sentence cut off mid-way) and the
+qualifying words cost 8 lead-grounded questions over the sets (stop 32); kept until the sentence
+choice itself is right more often than the window is."""
 
 
 def choose_lead(
@@ -106,7 +111,9 @@ def choose_lead(
         scores[boiler] = -np.inf
     # Where the asker is settles the question when a sentence excludes that region: the first
     # quote's such sentence leads (ranking put the clause before a preamble announcing it).
-    by_place = [limits_by_place(t, query.regions) for t in texts] if query.regions else []
+    by_place = [bool(query.regions) and np.isfinite(scores[i])
+                and limits_by_place(t, query.regions, quotes[qi].section_of(quotes[qi].start + s, quotes[qi].start + e))
+                for i, ((qi, s, e), t) in enumerate(zip(candidates, texts, strict=True))]
     if any(by_place):
         first_quote = candidates[by_place.index(True)][0]
         scores[[not (hit and c[0] == first_quote) for hit, c in zip(by_place, candidates, strict=True)]] = -np.inf
@@ -220,15 +227,15 @@ def _labelled(quote: Quote, start: int, end: int, context: str) -> tuple[LeadSen
 
 _ASKS_DUTY = re.compile(
     r"\b(?:do|does|would|will) (?:we|i|you|they|it|he|she)(?: still| also| then)? (?:have|need) to\b"
-    r"|\b(?:must|should) (?:we|i|they)\b|\b(?:are|is|am) (?:we|i|they|it) (?:required|obliged|obligated|bound)\b"
-    r"|\bobligations?\b|\brequire(?:s|d)? (?:us|me|them)\b|\bwhat do (?:we|i) owe\b",
+    r"|\bmust (?:we|i|they)\b|\b(?:are|is|am)\b[^?.]{0,60}\b(?:required|obliged|obligated|mandatory)\b"
+    r"|\bobligations?\b|\brequires?\b|\bwhat do (?:we|i) owe\b",
     re.IGNORECASE,
 )
-"""A question whether a duty applies."""
+"""A question whether a duty applies ("Is attribution required?", "Does it require a NOTICE file?")."""
 _LIFTED = re.compile(r"\bneed not\b|\bnot (?:be )?required\b|\bno obligation\b|\bnot obligated\b", re.IGNORECASE)
-
-
+"""A duty lifted ("need not", "is not required to"): it answers whether the duty applies."""
 _PROVISO = re.compile(r"\bprovided\b(?=,?\s+(?:that|however|further|always)\b)", re.IGNORECASE)
+"""The "provided" of a proviso, which makes a right depend on a duty."""
 
 
 def _words(sentence: str) -> set[str]:
@@ -256,9 +263,15 @@ answered by the list, not by the one item closest to its words."""
 def _announcer(text: str, spans: Sequence[tuple[int, int]], item: int) -> int | None:
     """Index in ``spans`` of the sentence that announces the list whose item is ``spans[item]``:
     back over the items of the same list only, as a colon further up announces another list. The
-    lead-in of a nested list may be an item itself ("d) Do one of the following:")."""
+    lead-in of a nested list may be an item itself ("d) Do one of the following:"), but not one of
+    the item's own list: "e)" after "d) ...: 0) ... 1) ..." is led in by what announced "d)"."""
+    kind = item_kind(text[slice(*spans[item])])
+
+    def passed_over(sentence: str) -> bool:
+        return bool(ITEM_START.match(sentence)) and (not _ANNOUNCES.search(sentence) or item_kind(sentence) == kind)
+
     at = item - 1
-    while at >= 0 and ITEM_START.match(text[slice(*spans[at])]) and not _ANNOUNCES.search(text[slice(*spans[at])]):
+    while at >= 0 and passed_over(text[slice(*spans[at])]):
         at -= 1
     return at if at >= 0 and _ANNOUNCES.search(text[slice(*spans[at])]) else None
 
