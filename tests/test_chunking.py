@@ -149,6 +149,9 @@ def test_numbered_terms_under_a_preamble_heading_are_terms_and_definitions_are_d
     assert odbl["§4.2 Notices"] == "clause" and odbl["§3.0 Rights granted"] == "clause"
     assert all(role == "preamble" for label, role in odbl.items() if label.startswith("Preamble"))
     assert all(role == "definition" for label, role in odbl.items() if label.startswith("§1.0 Definitions"))
+    # Its lead-in is "The Licensor ... and You ... agree as follows:", after the preamble's "------"
+    # rule, not the preamble's last lines before it.
+    assert _chunk(_doc("odbl-1.0"), "§4.3").context.startswith("The Licensor (as defined below)")
     rail = {c.section: c.role for c in chunk_document(_doc("bigscience-open-rail-m"))}
     assert rail["§1(a) Definitions"] == "definition"
     assert all(role == "preamble" for label, role in rail.items() if label.startswith("Section I PREAMBLE"))

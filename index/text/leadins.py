@@ -14,16 +14,23 @@ from licensebot.index.text.sentences import CLAUSE_SENTENCE_END, SPLIT_POINT, tr
 from licensebot.index.text.sizes import CONTEXT_CHARS, MAX_CHARS, SPLIT_CHARS, SPLIT_OVERLAP
 
 _LIST_INTRO = re.compile(r":[ \t]*\n")
+_RULE_LINE = re.compile(r"^[ \t]*(?:[-*_=][ \t]*){3,}$", re.MULTILINE)
+"""A horizontal rule ("------"): what comes before it is another part of the text."""
 
 
 def lead_in(body: str, start: int, end: int) -> tuple[int, int]:
     """The last sentences of ``body[start:end]``, at most CONTEXT_CHARS: what introduces a list.
     When a line of it ends in a colon ("d) Do one of the following:"), the lead-in ends there: the
-    text after it is a first item the numbering did not recognise ("0) Convey ..."), not the rule."""
+    text after it is a first item the numbering did not recognise ("0) Convey ..."), not the rule.
+    It starts after a horizontal rule, if one comes before it."""
     start, end = trim_span(body, start, end)
     colons = list(_LIST_INTRO.finditer(body, start, end))
     if colons:
         end = colons[-1].start() + 1
+    rules = list(_RULE_LINE.finditer(body, start, end))
+    if rules:
+        # The ODbL's "The Licensor ... and You ... agree as follows:" after the preamble's rule.
+        start, end = trim_span(body, rules[-1].end(), end)
     if end - start <= CONTEXT_CHARS:
         return start, end
     text = body[start:end]

@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from licensebot.answering.amounts import amounts_asked, sets_threshold
 from licensebot.answering.answer import Lead, LeadSentence, Quote
@@ -90,17 +91,7 @@ def choose_lead(
     match = np.array([terms.coverage(w) for w in words]) * LEXICAL_WEIGHT
     if embedder is not None and question_vector is not None:
         match = match + embedder.embed(texts) @ np.asarray(question_vector, dtype=np.float32)
-    # A question that says how big the asker is ("we make $3M a year") is answered by the
-    # sentence that sets a threshold on that amount.
-    asked = amounts_asked(query.question)
-    if asked:
-        match = match + AMOUNT_WEIGHT * np.array([sets_threshold(t, asked) for t in texts], dtype=np.float64)
-    if _ASKS_DUTY.search(query.question) or _ASKS_EVERY_DUTY.search(query.question):
-        # "Do we have to provide the source?" is answered by a duty or a duty lifted, not by a
-        # permission beside it ("You may distribute such Executable Form under ...").
-        match = match + DUTY_WEIGHT * np.array([
-            _states_duty(t, _lead_in(quotes[qi], spans_of[qi], si)[0] if ITEM_START.match(t) else quotes[qi].context)
-            for (qi, si), t in zip(places, texts, strict=True)], dtype=np.float64)
+    match = match + _priors(query.question, quotes, spans_of, places, texts)
     scores = match.copy()
     firsts = [i for i, c in enumerate(candidates) if i == 0 or candidates[i - 1][0] != c[0]]
     scores[firsts] += FIRST_SENTENCE_BONUS
@@ -109,21 +100,7 @@ def choose_lead(
                        for (qi, s, e), text in zip(candidates, texts, strict=True)])
     if not boiler.all():
         scores[boiler] = -np.inf
-    # Where the asker is settles the question when a sentence excludes that region: the first
-    # quote's such sentence leads (ranking put the clause before a preamble announcing it).
-    by_place = [bool(query.regions) and np.isfinite(scores[i])
-                and limits_by_place(t, query.regions, quotes[qi].section_of(quotes[qi].start + s, quotes[qi].start + e))
-                for i, ((qi, s, e), t) in enumerate(zip(candidates, texts, strict=True))]
-    if any(by_place):
-        first_quote = candidates[by_place.index(True)][0]
-        scores[[not (hit and c[0] == first_quote) for hit, c in zip(by_place, candidates, strict=True)]] = -np.inf
-    if _ASKS_EVERY_DUTY.search(query.question):
-        # "What do we have to do if we distribute it?" is answered by the list of conditions of
-        # the best clause, when it holds one, not by a sentence of another clause.
-        listed = [qi == 0 and bool(ITEM_START.match(t)) and _announcer(quotes[0].text, spans_of[0], si) is not None
-                  for (qi, si), t in zip(places, texts, strict=True)]
-        if any(listed) and np.isfinite(scores[listed]).any():
-            scores[[c[0] != 0 for c in candidates]] = -np.inf
+    _settled(scores, query, quotes, spans_of, candidates, places)
     best = int(np.argmax(scores))
     strength = float(match[best])
     qi = candidates[best][0]
@@ -177,6 +154,48 @@ def choose_lead(
         sentences=sentences,
         strength=strength,
     )
+
+
+def _priors(question: str, quotes: Sequence[Quote], spans_of: Sequence[Sequence[tuple[int, int]]],
+            places: Sequence[tuple[int, int]], texts: Sequence[str]) -> npt.NDArray[np.float64]:
+    """What the kind of question adds to each sentence's match (``places``: quote and sentence
+    index of each of ``texts``). A question that says how big the asker is ("we make $3M a year")
+    is answered by the sentence that sets a threshold on that amount; one whether a duty applies
+    ("do we have to provide the source?") by a duty, or a duty lifted, rather than by a permission
+    beside it ("You may distribute such Executable Form under ...")."""
+    out = np.zeros(len(texts), dtype=np.float64)
+    asked = amounts_asked(question)
+    if asked:
+        out += AMOUNT_WEIGHT * np.array([sets_threshold(t, asked) for t in texts], dtype=np.float64)
+    if _ASKS_DUTY.search(question) or _ASKS_EVERY_DUTY.search(question):
+        out += DUTY_WEIGHT * np.array([
+            _states_duty(t, _lead_in(quotes[qi], spans_of[qi], si)[0] if ITEM_START.match(t) else quotes[qi].context)
+            for (qi, si), t in zip(places, texts, strict=True)], dtype=np.float64)
+    return out
+
+
+def _settled(scores: npt.NDArray[np.float64], query: Query, quotes: Sequence[Quote],
+             spans_of: Sequence[Sequence[tuple[int, int]]], candidates: Sequence[tuple[int, int, int]],
+             places: Sequence[tuple[int, int]]) -> None:
+    """Rule out, in ``scores``, the sentences a settled kind of question does not lead with.
+
+    Where the asker is settles it when a sentence excludes that region: the first quote's such
+    sentence leads (ranking put the clause before a preamble announcing it), unless it may not
+    lead at all. "What do we have to do if we distribute it?" is answered by the list of
+    conditions of the best clause, when it holds one, not by a sentence of another clause."""
+    texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
+    if query.regions:
+        by_place = [bool(np.isfinite(scores[i])) and limits_by_place(
+                        t, query.regions, quotes[qi].section_of(quotes[qi].start + s, quotes[qi].start + e))
+                    for i, ((qi, s, e), t) in enumerate(zip(candidates, texts, strict=True))]
+        if any(by_place):
+            first = candidates[by_place.index(True)][0]
+            scores[[not (hit and c[0] == first) for hit, c in zip(by_place, candidates, strict=True)]] = -np.inf
+    if _ASKS_EVERY_DUTY.search(query.question):
+        listed = [qi == 0 and bool(ITEM_START.match(t)) and _announcer(quotes[0].text, spans_of[0], si) is not None
+                  for (qi, si), t in zip(places, texts, strict=True)]
+        if any(listed) and np.isfinite(scores[listed]).any():
+            scores[[c[0] != 0 for c in candidates]] = -np.inf
 
 
 _WARRANTY = re.compile(r"\bwarrant|\bliab|\bdamages\b|\bas[- ]is\b|\bmerchantab|\bfitness\b", re.I)
