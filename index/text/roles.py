@@ -18,6 +18,17 @@ its first line or after its section's heading ('1. Definitions\n----\n\n1.1. "Co
 _HEADING_NUMBER = re.compile(r"^\s*(?:(?:section|article)\s+)?([\dIVX]+(?:\.\d+)*)?[.:]?\s*", re.IGNORECASE)
 
 
+_APPENDIX = re.compile(r"\bhow to apply\b|\blicense notice\b", re.IGNORECASE)
+"""Instructions for applying the license to your own work, and notice templates: not terms. (Not
+"everything after END OF TERMS AND CONDITIONS": RAIL licenses attach their use restrictions there;
+but a unit that opens with "APPENDIX: How to apply ...", and the items under it, is the appendix.)"""
+_OPENING = 200
+
+
+_FORM_FIELD = re.compile(r"[^\[\]\n]{1,40}:\s*\[[^\]\n]{1,80}\]")
+"""A blank to fill in ("Software: [name software]", "Licensor: [ABC company]"): a form, not a term."""
+
+
 def _in_definitions(unit: Unit) -> bool:
     """Is a numbered unit a "Definitions" section or one of its items (OpenRAIL's '(a) "License"
     means ...', EXAONE's "1.4 Licensor")? Under a numbered Definitions heading, only a unit whose
@@ -34,15 +45,6 @@ def _in_definitions(unit: Unit) -> bool:
         ):
             return True
     return False
-_APPENDIX = re.compile(r"\bhow to apply\b|\blicense notice\b", re.IGNORECASE)
-"""Instructions for applying the license to your own work, and notice templates: not terms. (Not
-"everything after END OF TERMS AND CONDITIONS": RAIL licenses attach their use restrictions there;
-but a unit that opens with "APPENDIX: How to apply ...", and the items under it, is the appendix.)"""
-_OPENING = 200
-
-
-_FORM_FIELD = re.compile(r"[^\[\]\n]{1,40}:\s*\[[^\]\n]{1,80}\]")
-"""A blank to fill in ("Software: [name software]", "Licensor: [ABC company]"): a form, not a term."""
 
 
 def assign_roles(body: str, units: list[Unit]) -> list[str]:
