@@ -61,12 +61,13 @@ class Query:
             text = f"{context[-1]} {question}"
             named = snapshot.names.find(text)
         tokens = tuple(tokenize(text))
+        expansion, regions = vocabulary.read(text, tokens)
         return cls(
             text=text,
             question=question,
             tokens=tokens,
             named=named,
-            expansion=vocabulary.expand(text, tokens),
+            expansion=expansion,
             quoted=tuple(normalize_quote(q) for q in _QUOTED.findall(text)),
-            regions=vocabulary.regions(text, tokens),
+            regions=regions,
         )

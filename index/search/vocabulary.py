@@ -40,6 +40,9 @@ class Vocabulary:
                 # "base") is matched on the question's own words.
                 self._raw.setdefault(raw, set()).update(values)
         self._longest = max((len(k) for k in [*self._phrases, *self._raw]), default=0)
+        # Each license phrase's keyword terms, tokenized once here rather than per question.
+        self._terms = {p: frozenset(tokenize(p)) for table in (self._phrases, self._raw)
+                       for phrases in table.values() for p in phrases}
 
     @classmethod
     def load(cls, path: Path | None = None) -> Vocabulary:
@@ -48,9 +51,8 @@ class Vocabulary:
             raise SourceError(f"the vocabulary file {path or 'vocabulary.yaml'} must map words to lists of words")
         return cls({str(k): [str(w) for w in (v if isinstance(v, list) else [v])] for k, v in data.items()})
 
-    def _targets(self, question: str, tokens: Sequence[str] | None) -> list[set[str]]:
+    def _targets(self, question: str, tokens: Sequence[str]) -> list[set[str]]:
         """The license words of each entry the question uses, as normalised phrases."""
-        tokens = tokenize(question) if tokens is None else list(tokens)
         found: list[set[str]] = []
         for table, words in ((self._phrases, tokens), (self._raw, normalize_quote(question).split())):
             for i in range(len(words)):
@@ -59,15 +61,20 @@ class Vocabulary:
                         found.append(hit)
         return found
 
+    def read(self, question: str, tokens: Sequence[str] | None = None) -> tuple[dict[str, float], tuple[str, ...]]:
+        """``expand`` and ``regions`` of ``question`` from one pass over it."""
+        own = tokenize(question) if tokens is None else list(tokens)
+        found = self._targets(question, own)
+        extra = {t for targets in found for phrase in targets for t in self._terms[phrase]}
+        regions = {phrase for targets in found if TERRITORY in targets for phrase in targets - WHERE_WORDS}
+        return {t: EXPANSION_WEIGHT for t in extra - set(own)}, tuple(sorted(regions))
+
     def expand(self, question: str, tokens: Sequence[str] | None = None) -> dict[str, float]:
         """Extra keyword-search terms for ``question`` with their weights, its own terms excluded.
         ``tokens``: its keyword terms, when the caller has them already."""
-        own = tokenize(question) if tokens is None else list(tokens)
-        extra = {t for targets in self._targets(question, own) for phrase in targets for t in tokenize(phrase)}
-        return {t: EXPANSION_WEIGHT for t in extra - set(own)}
+        return self.read(question, tokens)[0]
 
     def regions(self, question: str, tokens: Sequence[str] | None = None) -> tuple[str, ...]:
         """The regions the places ``question`` names stand for ("our Amsterdam office" ->
         "european union"), normalised, in a stable order."""
-        return tuple(sorted({phrase for targets in self._targets(question, tokens) if TERRITORY in targets
-                             for phrase in targets - WHERE_WORDS}))
+        return self.read(question, tokens)[1]

@@ -100,7 +100,7 @@ def choose_lead(
                        for (qi, s, e), text in zip(candidates, texts, strict=True)])
     if not boiler.all():
         scores[boiler] = -np.inf
-    _settled(scores, query, quotes, spans_of, candidates, places)
+    _settled(scores, query, quotes, spans_of, candidates, places, texts)
     best = int(np.argmax(scores))
     strength = float(match[best])
     qi = candidates[best][0]
@@ -176,14 +176,13 @@ def _priors(question: str, quotes: Sequence[Quote], spans_of: Sequence[Sequence[
 
 def _settled(scores: npt.NDArray[np.float64], query: Query, quotes: Sequence[Quote],
              spans_of: Sequence[Sequence[tuple[int, int]]], candidates: Sequence[tuple[int, int, int]],
-             places: Sequence[tuple[int, int]]) -> None:
+             places: Sequence[tuple[int, int]], texts: Sequence[str]) -> None:
     """Rule out, in ``scores``, the sentences a settled kind of question does not lead with.
 
     Where the asker is settles it when a sentence excludes that region: the first quote's such
     sentence leads (ranking put the clause before a preamble announcing it), unless it may not
     lead at all. "What do we have to do if we distribute it?" is answered by the list of
     conditions of the best clause, when it holds one, not by a sentence of another clause."""
-    texts = [quotes[qi].text[s:e] for qi, s, e in candidates]
     if query.regions:
         by_place = [bool(np.isfinite(scores[i])) and limits_by_place(
                         t, query.regions, quotes[qi].section_of(quotes[qi].start + s, quotes[qi].start + e))
