@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from licensebot.answering.answer import Lead, Quote
+from licensebot.answering.lead import choose_lead
 from licensebot.errors import ModelError, StoreUnavailable
 from licensebot.index.documents import Chunk
 from licensebot.index.embed import Vectors
@@ -285,3 +287,19 @@ def clause(cid: str, section: str, text: str, doc: str = "x") -> Chunk:
     """A chunk of an example license that starts its document (for ranking and lead tests)."""
     return Chunk(id=cid, doc=doc, title="Example License", kind="license", category="", url="", section=section,
                  section_id="", heading="", start=0, end=len(text), text=text)
+
+
+def quote_of(text: str, section: str = "§3", *, start: int = 0, title: str = "Example License",
+             role: str = "clause") -> Quote:
+    """A quote of an example license: ``text`` at ``start`` of its document (for lead tests)."""
+    return Quote(doc="x", title=title, section=section, text=text, start=start, end=start + len(text), url="",
+                 role=role)
+
+
+def lead_for(quotes: Sequence[Quote], question: str, *, query: Query | None = None,
+             picked: Collection[tuple[str, int, int]] = ()) -> Lead:
+    """The lead ``choose_lead`` gives ``question`` from ``quotes`` by word overlap alone (no
+    embedder), every question word weighing the same; ``query``: the question as the search
+    read it, when it carries more than its words (regions)."""
+    return choose_lead(quotes, query or query_of(question), question_vector=None, embedder=None,
+                       terms=terms_of(question), picked=picked)

@@ -8,14 +8,12 @@ from dataclasses import replace
 
 from licensebot import render
 from licensebot.answering.amounts import amounts_asked
-from licensebot.answering.answer import Quote
-from licensebot.answering.lead import choose_lead
 from licensebot.answering.rules import classify
 from licensebot.answering.service import AnswerService
 from licensebot.index.search import Retriever
 from licensebot.index.text import sentence_spans
 from licensebot.slack.blocks import answer_blocks
-from tests.fakes import query_of, terms_of
+from tests.fakes import lead_for, quote_of
 
 QUESTIONS = [
     "Can we use Llama 2 outputs to improve a model that is not Llama?",
@@ -42,10 +40,9 @@ def test_every_lead_sentence_is_labelled_on_its_own_words(fake_retriever: Retrie
 def test_a_permission_beside_a_prohibition_shows_each_kind_everywhere(fake_retriever: Retriever) -> None:
     # A short first sentence takes the next one into the lead: two rules of different kinds.
     text = "You may use Output for any purpose. You may not use the Output to train a competing model."
-    quote = Quote(doc="x", title="Example Model License", section="§4 Outputs", text=text, start=0, end=len(text),
-                  url="")
+    quote = quote_of(text, "§4 Outputs", title="Example Model License")
     question = "May we use the outputs commercially?"
-    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    lead = lead_for([quote], question)
     assert [s.rule for s in lead.sentences] == ["permission", "prohibition"]
     assert lead.mixed and lead.rule == "permission"
 
@@ -68,9 +65,9 @@ def test_a_list_item_leads_on_its_own_and_is_read_with_its_lead_in() -> None:
     text = ("You may use the Model for research and teaching purposes. You agree not to use the Model:\n"
             "- to harm minors or other vulnerable groups in any way;\n"
             "- for the development of weapons of any kind.")
-    quote = Quote(doc="x", title="Example Model License", section="§3 Use", text=text, start=0, end=len(text), url="")
+    quote = quote_of(text, "§3 Use", title="Example Model License")
     question = "Can we use the Model for weapons?"
-    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    lead = lead_for([quote], question)
     assert lead.text == "for the development of weapons of any kind.", "one item leads, not the list"
     assert [s.rule for s in lead.sentences] == ["prohibition"], "labelled with the lead-in it completes"
     assert lead.context == "You agree not to use the Model:", "shown with the lead-in it completes"
@@ -81,16 +78,15 @@ def test_a_question_for_every_duty_leads_with_the_whole_list_and_one_for_a_duty_
     text = ("You may distribute copies of the Work in any medium, provided that you meet these conditions:\n"
             "- you give every recipient of the Work a copy of this License;\n"
             "- you mark every modified file with a prominent notice of the changes you made.")
-    quote = Quote(doc="x", title="Example License", section="§4 Redistribution", text=text, start=0, end=len(text),
-                  url="")
+    quote = quote_of(text, "§4 Redistribution")
     every = "What do we have to do if we give modified files to a partner?"
-    lead = choose_lead([quote], query_of(every), question_vector=None, embedder=None, terms=terms_of(every))
+    lead = lead_for([quote], every)
     assert "a copy of this License" in lead.text and "prominent notice" in lead.text, lead.text
     assert lead.text.startswith("You may distribute copies")
     assert len(lead.sentences) == 3, "each item keeps a label of its own"
 
     one = "Must we mark modified files with a notice?"
-    lead = choose_lead([quote], query_of(one), question_vector=None, embedder=None, terms=terms_of(one))
+    lead = lead_for([quote], one)
     assert lead.text == "you mark every modified file with a prominent notice of the changes you made."
 
 
@@ -98,10 +94,9 @@ def test_labels_are_exact_spans_of_a_lead_that_starts_inside_its_quote() -> None
     # "e.g. Reports" is no sentence end for the splitter but is one for the label's prose cut.
     text = ("Each party keeps the rights it had before this agreement was signed. "
             "You may sell Output to customers for any purpose, e.g. Reports and marketing material you make.")
-    quote = Quote(doc="x", title="Example Model License", section="§3", text=text, start=500, end=500 + len(text),
-                  url="")
+    quote = quote_of(text, "§3", start=500, title="Example Model License")
     question = "May we sell Output to customers?"
-    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    lead = lead_for([quote], question)
     assert lead.start > quote.start and lead.sentences
     for s in lead.sentences:
         assert text[s.start - quote.start : s.end - quote.start] == s.text, s
@@ -113,9 +108,9 @@ def test_an_item_is_not_read_with_the_lead_in_of_an_earlier_list() -> None:
             "- research and teaching in schools and universities;\n"
             "You must never use the Model for the uses listed below\n"
             "- the development of weapons of any kind.")
-    quote = Quote(doc="x", title="Example Model License", section="§3", text=text, start=0, end=len(text), url="")
+    quote = quote_of(text, "§3", title="Example Model License")
     question = "Can we use it to develop weapons?"
-    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    lead = lead_for([quote], question)
     assert "weapons" in lead.text
     assert lead.context != "You may use the Model for any of the following purposes:"
     assert all(s.rule != "permission" for s in lead.sentences), lead.sentences
@@ -126,12 +121,12 @@ def test_the_lead_in_of_a_nested_list_may_be_an_item_itself() -> None:
             "   0) Convey the Minimal Corresponding Source under the terms of this License.\n"
             "   1) Use a suitable shared library mechanism for linking with the Library.\n"
             "e) Provide Installation Information, but only if you would otherwise be required to.")
-    quote = Quote(doc="x", title="Example License", section="§4.d", text=text, start=0, end=len(text), url="")
+    quote = quote_of(text, "§4.d")
     every = "What do we need to do if we link the Library?"
-    lead = choose_lead([quote], query_of(every), question_vector=None, embedder=None, terms=terms_of(every))
+    lead = lead_for([quote], every)
     assert "0) Convey" in lead.text and "1) Use a suitable" in lead.text and "Installation" not in lead.text
     one = "May we use a shared library mechanism for linking?"
-    lead = choose_lead([quote], query_of(one), question_vector=None, embedder=None, terms=terms_of(one))
+    lead = lead_for([quote], one)
     assert lead.text.startswith("Use a suitable shared library") and lead.context == "Do one of the following:"
 
 
@@ -144,9 +139,9 @@ def test_an_item_of_a_nested_list_is_read_with_every_lead_in_it_completes() -> N
             "   0) Convey the Minimal Corresponding Source.\n"
             "   1) Use a suitable shared library mechanism.\n"
             "e) Provide Installation Information.")
-    quote = Quote(doc="x", title="Example License", section="§4", text=text, start=0, end=len(text), url="")
+    quote = quote_of(text, "§4")
     question = "May we convey a Combined Work under terms of our choice with a shared library mechanism?"
-    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    lead = lead_for([quote], question)
     assert lead.text.startswith("Use a suitable shared library mechanism"), lead.text
 
 
@@ -154,13 +149,12 @@ def test_a_question_that_says_how_big_the_asker_is_leads_with_the_threshold() ->
     text = ("Stability AI grants You a license to use the Stability AI Materials for any Commercial Purpose. "
             "You must register with Stability AI on its website before any commercial use. "
             "If You generate more than USD $1,000,000 in annual revenue, You must request an enterprise license.")
-    quote = Quote(doc="x", title="Example Community License", section="§III", text=text, start=0, end=len(text),
-                  url="")
+    quote = quote_of(text, "§III", title="Example Community License")
     question = "Our company makes $3M a year. Does the license still apply to us?"
-    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    lead = lead_for([quote], question)
     assert lead.text.startswith("If You generate more than USD $1,000,000"), lead.text
     plain = "Our company is growing. Does the license still apply to us?"
-    lead = choose_lead([quote], query_of(plain), question_vector=None, embedder=None, terms=terms_of(plain))
+    lead = lead_for([quote], plain)
     assert lead.text.startswith("Stability AI grants You"), "no amount stated, no threshold lead"
     assert amounts_asked("We have about 800 million monthly users") == {"users"}
     assert amounts_asked("Revenue is €5M; 20 employees") == {"money"}
@@ -172,21 +166,21 @@ def test_the_provided_of_a_proviso_is_not_the_word_provide() -> None:
             "(a) such Covered Software must also be made available in Source Code Form; and\n"
             "(b) You may distribute such Executable Form under the terms of this License, provided that the "
             "license for the Executable Form does not limit the recipients' rights in the Source Code Form.")
-    quote = Quote(doc="x", title="Example License", section="§3.2", text=text, start=0, end=len(text), url="")
+    quote = quote_of(text, "§3.2")
     question = "If we distribute the Executable Form, do we have to provide the Source Code Form?"
-    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    lead = lead_for([quote], question)
     assert lead.text.startswith("such Covered Software must also be made available"), lead.text
 
 
 def test_of_a_permission_and_a_duty_in_the_same_words_a_duty_question_leads_with_the_duty() -> None:
     text = ("You may give recipients a copy of the Source Code Form in any medium. "
             "You must give recipients a copy of the Source Code Form.")
-    quote = Quote(doc="x", title="Example License", section="§3", text=text, start=0, end=len(text), url="")
+    quote = quote_of(text, "§3")
     duty = "Do we have to give recipients a copy of the Source Code Form?"
-    lead = choose_lead([quote], query_of(duty), question_vector=None, embedder=None, terms=terms_of(duty))
+    lead = lead_for([quote], duty)
     assert lead.text == "You must give recipients a copy of the Source Code Form."
     may = "Can we give recipients a copy of the Source Code Form?"
-    lead = choose_lead([quote], query_of(may), question_vector=None, embedder=None, terms=terms_of(may))
+    lead = lead_for([quote], may)
     assert lead.text.startswith("You may give recipients")
 
 
@@ -194,13 +188,11 @@ def test_a_question_for_every_duty_leads_with_the_best_clauses_list_not_another_
     items = "".join(f"- You must meet condition number {n} of this section, in full and in writing, "
                     f"for every copy;\n" for n in range(1, 8))
     text = f"You may Distribute Derivatives under different terms, provided that:\n{items}"
-    conditions = Quote(doc="x", title="Example License", section="§2.3", text=text, start=0, end=len(text), url="")
+    conditions = quote_of(text, "§2.3")
     other_text = "You must not misrepresent a modified version of a fine-tuned model You Distribute."
-    other = Quote(doc="x", title="Example License", section="§3.1", text=other_text, start=5000,
-                  end=5000 + len(other_text), url="")
+    other = quote_of(other_text, "§3.1", start=5000)
     question = "What do we have to do if we distribute a fine-tuned modified version?"
-    lead = choose_lead([conditions, other], query_of(question), question_vector=None, embedder=None,
-                       terms=terms_of(question))
+    lead = lead_for([conditions, other], question)
     assert lead.text.startswith("You may Distribute Derivatives"), lead.text
     assert "condition number 7" in lead.text, "the whole list, longer than one sentence's lead"
 
@@ -212,9 +204,9 @@ def test_an_outer_item_after_a_nested_list_is_led_in_by_the_outer_lead_in() -> N
             "   0) Convey the Minimal Corresponding Source.\n"
             "   1) Use a suitable shared library mechanism.\n"
             "e) Provide Installation Information for the Combined Work.")
-    quote = Quote(doc="x", title="Example License", section="§4", text=text, start=0, end=len(text), url="")
+    quote = quote_of(text, "§4")
     question = "Must we provide Installation Information?"
-    lead = choose_lead([quote], query_of(question), question_vector=None, embedder=None, terms=terms_of(question))
+    lead = lead_for([quote], question)
     assert lead.text.startswith("Provide Installation Information"), lead.text
     assert lead.context.startswith("You may convey a Combined Work"), "not 'd) Do one of the following:'"
 
@@ -222,10 +214,10 @@ def test_an_outer_item_after_a_nested_list_is_led_in_by_the_outer_lead_in() -> N
 def test_duty_questions_are_recognised_in_their_usual_phrasings() -> None:
     text = ("You may give recipients a copy of the Source Code Form in any medium. "
             "You must give recipients a copy of the Source Code Form.")
-    quote = Quote(doc="x", title="Example License", section="§3", text=text, start=0, end=len(text), url="")
+    quote = quote_of(text, "§3")
     for duty in ("Is it required to give recipients a copy of the Source Code Form?",
                  "Does the license require that recipients get a copy of the Source Code Form?"):
-        lead = choose_lead([quote], query_of(duty), question_vector=None, embedder=None, terms=terms_of(duty))
+        lead = lead_for([quote], duty)
         assert lead.text == "You must give recipients a copy of the Source Code Form.", duty
     assert not amounts_asked("Can Llama 3 users fine-tune the model? Qwen 2.5 customers too?"), "versions, not counts"
     assert amounts_asked("We make 5 million in annual revenue") == {"money"}

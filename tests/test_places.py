@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from licensebot.answering.answer import Quote
-from licensebot.answering.lead import choose_lead
 from licensebot.index.documents import Hit
 from licensebot.index.search.match import Mention, NameMatch
 from licensebot.index.search.places import limits_by_place, territorial, territory_first
 from licensebot.index.search.vocabulary import Vocabulary
-from tests.fakes import clause, query_of, terms_of
+from tests.fakes import clause, lead_for, query_of, quote_of
 
 TERRITORY = "“Territory” shall mean the worldwide territory, excluding the territory of the European Union."
 NOT_IN_EU = "THIS AGREEMENT DOES NOT APPLY IN THE EUROPEAN UNION AND IS LIMITED TO THE TERRITORY, AS DEFINED BELOW."
@@ -51,24 +49,18 @@ def test_a_clause_limits_by_place_when_it_names_the_region_and_where_licensees_a
 
 def test_the_sentence_that_excludes_the_askers_region_leads() -> None:
     title = "EXAMPLE MODEL COMMUNITY LICENSE AGREEMENT Example Model 2.0 Release Date: January 21, 2025. "
-    preamble = Quote(doc="x", title="Example Model License", section="Preamble", text=title + NOT_IN_EU, start=0,
-                     end=len(title + NOT_IN_EU), url="", role="preamble")
-    definition = Quote(doc="x", title="Example Model License", section="§1.l Definitions", text=TERRITORY,
-                       start=900, end=900 + len(TERRITORY), url="")
+    preamble = quote_of(title + NOT_IN_EU, "Preamble", title="Example Model License", role="preamble")
+    definition = quote_of(TERRITORY, "§1.l Definitions", start=900, title="Example Model License")
     grant_text = "You may use, reproduce and distribute the Example Model 2.0 to generate 3D assets."
-    grant = Quote(doc="x", title="Example Model License", section="§2 Grant", text=grant_text, start=2000,
-                  end=2000 + len(grant_text), url="")
+    grant = quote_of(grant_text, "§2 Grant", start=2000, title="Example Model License")
     question = "Our Amsterdam studio wants to use Example Model 2.0 to generate 3D assets. Are we covered?"
     query = replace(query_of(question), regions=("european union",))
     picked = [("x", 0, 400), ("x", 900, 900 + len(TERRITORY))]
-    lead = choose_lead([grant, definition, preamble], query, question_vector=None, embedder=None,
-                       terms=terms_of(question), picked=picked)
+    lead = lead_for([grant, definition, preamble], question, query=query, picked=picked)
     assert lead.text == TERRITORY, "the first quote's sentence that excludes the region"
-    lead = choose_lead([grant, preamble], query, question_vector=None, embedder=None, terms=terms_of(question),
-                       picked=picked)
+    lead = lead_for([grant, preamble], question, query=query, picked=picked)
     assert lead.text == NOT_IN_EU, "a picked preamble may lead; its title line does not"
-    lead = choose_lead([grant, definition], query_of(question), question_vector=None, embedder=None,
-                       terms=terms_of(question))
+    lead = lead_for([grant, definition], question)
     assert lead.text == grant_text, "no place named, no territory lead"
 
 
@@ -95,11 +87,9 @@ def test_a_governing_law_or_a_licensors_seat_limits_nobody_by_place() -> None:
 def test_a_place_sentence_that_may_not_lead_does_not_take_the_lead_from_the_others() -> None:
     disclaimer = "THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND."
     grant = "You may use the Example Model to generate 3D assets."
-    first = Quote(doc="x", title="Example Model License", section="§2", text=f"{disclaimer} {grant}", start=0,
-                  end=len(disclaimer) + 1 + len(grant), url="")
-    preamble = Quote(doc="x", title="Example Model License", section="Preamble", text=NOT_IN_EU, start=900,
-                     end=900 + len(NOT_IN_EU), url="", role="preamble")
+    first = quote_of(f"{disclaimer} {grant}", "§2", title="Example Model License")
+    preamble = quote_of(NOT_IN_EU, "Preamble", start=900, title="Example Model License", role="preamble")
     question = "Our Amsterdam studio wants to use the Example Model to generate 3D assets."
     query = replace(query_of(question), regions=("european union",))
-    lead = choose_lead([first, preamble], query, question_vector=None, embedder=None, terms=terms_of(question))
+    lead = lead_for([first, preamble], question, query=query)
     assert lead.text == grant, "the preamble is not picked here, so the best other sentence leads"
