@@ -175,6 +175,27 @@ def test_a_license_the_index_does_not_hold_is_named_not_answered(
     assert answer.not_indexed and answer.not_indexed[0].reason == "not indexed"
 
 
+def test_a_part_said_to_be_under_a_missing_license_is_not_answered_from_its_products(fake_retriever: Retriever) -> None:
+    # Kafka is Apache-2.0, but the connector asked about is under a license no catalog or matrix knows.
+    question = "We want to embed a Kafka connector licensed under the Zorblax Community License in our product. OK?"
+    answer = AnswerService(fake_retriever, None).ask(question)
+    assert answer.abstained and not answer.quotes
+    assert "Zorblax Community License" in answer.answer
+    plain = AnswerService(fake_retriever, None).ask("We want to embed Kafka in our SaaS product. Is that allowed?")
+    assert not plain.abstained and {q.doc for q in plain.quotes} == {"apache-2.0"}
+
+
+def test_not_found_for_a_named_model_still_says_which_license_covers_it(fake_retriever: Retriever) -> None:
+    # "Not found in apache-2.0" means little until one knows the model is under Apache-2.0.
+    answer = AnswerService(fake_retriever, None).ask("How many tokens per second does Qwen2.5-7B-Instruct do?")
+    assert answer.abstained and not answer.quotes
+    first, rest = answer.answer.split("\n", 1)
+    assert first.startswith("Qwen2.5 (0.5B/1.5B/7B/14B/32B) is released under Apache License 2.0")
+    assert rest.startswith("Not found") and answer.subject is not None and answer.subject.license == "apache-2.0"
+    plain = AnswerService(fake_retriever, None).ask("How many tokens per second can an Apache-2.0 program do?")
+    assert plain.abstained and plain.answer.startswith("Not found"), "a license named is no model line"
+
+
 def test_a_version_the_index_does_not_hold_names_the_versions_it_does(fake_retriever: Retriever) -> None:
     answer = AnswerService(fake_retriever, None).ask("Can we use Llama 5 commercially?")
     assert answer.abstained and not answer.quotes

@@ -262,3 +262,22 @@ def test_the_license_a_thing_is_said_to_be_under_is_the_subject(question: str, s
 def test_a_long_question_is_read_only_near_each_name() -> None:
     question = "Can we release it under " + "the terms and " * 20_000 + "Apache-2.0 and MIT?"
     assert names().find(question).subject == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        # A part of a known product said to be under a license the index lacks, unknown or known.
+        ("We want to embed a Kafka connector licensed under the Confluent Community License 1.0 in a SaaS product. "
+         "Is that allowed?", True),
+        ("Our vendor's Qwen fine-tune is released under the Zorblax Community License. May we sell it?", True),
+        ("The plugin we found is licensed under the Microsoft Public License. Can we bundle it with Kafka?", True),
+        # The asker's own license, a license asked about, or one the index holds: nothing stated missing.
+        ("Our app is released under the Zorblax Community License. Can we add Kafka?", False),
+        ("Can we use Kafka under the Zorblax Community License?", False),
+        ("A Kafka connector is licensed under Apache-2.0. Can we embed it?", False),
+        ("Can we ship Kafka in our product?", False),
+    ],
+)
+def test_a_thing_said_to_be_under_a_license_the_index_lacks_is_noted(question: str, missing: bool) -> None:
+    assert names().find(question).stated_missing is missing

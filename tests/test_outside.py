@@ -1,6 +1,7 @@
 """Questions the license texts do not settle (what a licensor charges, how fast it replies, taxes,
-hardware, insurance) are answered "not found" with the closest clauses named; a question that only
-mentions such a thing, or a clause that speaks of it, is answered as usual."""
+hardware, insurance, service levels, speed, hosting, laws, rulings, dealings) are answered "not
+found" with the closest clauses named; a question that only mentions such a thing, or a clause that
+speaks of it, is answered as usual."""
 
 from __future__ import annotations
 
@@ -29,6 +30,19 @@ from tests.fakes import clause
     ("What hardware do we need to self-host DeepSeek-V3?", "hardware"),
     ("Does our insurance policy cover claims from AI-generated code?", "insurance"),
     ("Does our insurer cover AGPL claims?", "insurance"),
+    ("What's the current per-node list price for an Elastic subscription?", "price"),
+    ("If we pay royalties to a French vendor, do we have to withhold tax in Germany?", "tax"),
+    ("What uptime SLA does Mistral AI offer with a commercial license?", "service_level"),
+    ("What's the guaranteed first-response time on a critical support ticket?", "service_level"),
+    ("Does Stability AI guarantee support for enterprise customers?", "service_level"),
+    ("How many tokens per second does Qwen2.5-72B do on one H100?", "performance"),
+    ("How fast is Gemma 3 27B on a laptop?", "performance"),
+    ("Which AWS regions offer Gemma 3 as a managed endpoint?", "availability"),
+    ("Is Llama 3.1 available on Bedrock?", "availability"),
+    ("Is the EU AI Act's transparency duty already in force for our chatbot?", "law"),
+    ("Does GDPR let us keep the prompts users send us?", "law"),
+    ("Has the court in the Copilot class action ruled on training yet?", "ruling"),
+    ("Did Snap ever get a special Llama license from Meta?", "dealings"),
 ])
 def test_questions_the_texts_do_not_settle_are_recognised(question: str, topic: str) -> None:
     found = unsettled(question, [], load_outside())
@@ -58,6 +72,14 @@ def test_questions_the_texts_do_not_settle_are_recognised(question: str, topic: 
     "How soon must we answer a customer's request for the source code under AGPL-3.0?",
     "How many GPUs does the Llama 3 license allow us to deploy on?",
     "How many H100s does the Llama 3 license permit?",
+    "Do we get a patent license when we download Apache-2.0 code?",
+    "Did we get a license to the patents when we accepted the EPL-2.0?",
+    "Can our legal team use Gemma to draft litigation strategy and predict a judge's ruling?",
+    "Can we use Qwen to summarise court rulings for clients?",
+    "Can we build an SLA monitoring dashboard with Llama 3.1?",
+    "When does the termination of our Llama license take effect?",
+    "When does the Change License take effect under the BSL?",
+    "Can we host the model on AWS for our customers?",
 ])
 def test_a_mention_or_a_question_the_license_answers_is_not_refused(question: str) -> None:
     assert unsettled(question, [], load_outside()) is None
@@ -96,7 +118,9 @@ def test_a_clause_that_speaks_of_the_topic_is_still_quoted() -> None:
     text = "The Licensor may charge a fee of USD 500 per year for the Commercial License."
     hit = Hit(clause("p", "§4 Fees", text), 0.5)
     assert unsettled("How much does the vendor charge for a commercial license?", [hit], load_outside()) is None
-    assert {t.key for t in load_outside()} == {"price", "response_time", "tax", "hardware", "insurance"}
+    assert {t.key for t in load_outside()} == {"price", "response_time", "tax", "hardware", "insurance",
+                                              "service_level", "performance", "availability", "law", "ruling",
+                                              "dealings"}
 
 
 def test_an_unsettled_question_gets_not_found_with_the_closest_clauses(fake_retriever: Retriever) -> None:

@@ -52,6 +52,9 @@ class NameMatch:
     riders: tuple[str, ...] = ()
     """Riders, indexed or not, written onto a base license the question names ("Apache-2.0 with
     the Commons Clause"): the two are one set of terms."""
+    stated_missing: bool = False
+    """The thing asked about is said to be under a license the index does not hold ("a connector
+    licensed under the Confluent Community License"): its clauses, not others, would answer."""
 
     @property
     def docs(self) -> frozenset[str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from licensebot.index.documents import Chunk
 from licensebot.index.search.aliases import Aliases
 from licensebot.index.search.match import Mention, NameMatch, Unknown
-from licensebot.index.search.stated import stated_subject
+from licensebot.index.search.stated import stated_missing, stated_subject
 from licensebot.index.search.unknown_names import HUB_ID, unknown_names
 from licensebot.index.sources import Catalog
 from licensebot.index.sources.models import ModelEntry, from_model_pages, pick_period
@@ -312,7 +312,8 @@ class NameIndex:
             subject = tuple(d for d in opening.docs if d in self.indexed)
         if not subject and len(mentions) > 1:
             subject = stated_subject(question, mentions, self.indexed)
-        return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject, dates, riders)
+        missing = stated_missing(question, mentions, unknown, self.indexed)
+        return NameMatch(tuple(mentions), tuple(unknown), self.indexed, subject, dates, riders, missing)
 
     def _riders(self, question: str, mentions: Sequence[Mention]) -> tuple[str, ...]:
         """The riders (indexed or not) written onto a base license named beside them ("X with

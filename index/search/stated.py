@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from licensebot.index.search.match import Mention
+from licensebot.index.search.match import Mention, Unknown
 
 _IS_UNDER = re.compile(
     r"\b(?:(?:ships?|shipped|comes?|came|licen[sc]ed|released|distributed|published|offered|provided|available)"
@@ -23,10 +23,12 @@ _IS_UNDER = re.compile(
 )
 """Ends the text before a license name that says what the thing is under now ("ships under",
 "is licensed under"; not "is allowed under", which asks what the license allows)."""
-_ASKERS = re.compile(r"^\W*(?:we|i)\b|^\W*(?:our|my)\s+(?:[\w-]+\s+){0,2}?(?:is|are|was|were|ships?|comes?|"
+_ASKERS = re.compile(r"^\W*(?:we|i)\s+(?:\w+\s+){0,2}?(?:ship|release|distribute|publish|license|offer|provide|"
+                     r"sell|are|am)\w*\b|^\W*(?:our|my)\s+(?:[\w-]+\s+){0,2}?(?:is|are|was|were|ships?|comes?|"
                      r"licen[sc]ed|released|distributed|published|offered|provided|available)\b", re.IGNORECASE)
 """A sentence whose subject is the asker's own work ("we ship under GPL-3.0", "our app is released
-under MIT"): the license said in passing is theirs, and the other one is what they ask about. "Our
+under MIT"): the license said in passing is theirs, and the other one is what they ask about. In
+"we want to embed a connector licensed under X", X is the connector's. "Our
 vendor's library is licensed under ..." and "the model we downloaded is ..." are someone else's."""
 _ASKS = re.compile(r"^\W*(?:can|could|may|might|must|shall|should|will|would|is|are|was|were|do|does|did|has|have|"
                    r"what|which|who|whom|whose|why|when|where|how|if)\b", re.IGNORECASE)
@@ -53,12 +55,28 @@ def _before(question: str, at: int) -> str:
     return text[ends[-1].end() :] if ends else text
 
 
+def _said_under(question: str, at: int) -> bool:
+    """Is the license name at ``at`` what someone else's thing is under now ("a connector licensed
+    under the X", not "we ship under X" or "can it be used under X?")?"""
+    before = _before(question, at)
+    return bool(before) and bool(_IS_UNDER.search(before)) and not _ASKERS.search(before) and not _ASKS.search(before)
+
+
+def stated_missing(question: str, mentions: Sequence[Mention], unknown: Sequence[Unknown],
+                   indexed: Collection[str]) -> bool:
+    """Does the question say the thing it asks about is under a license the index does not hold
+    ("a Kafka connector licensed under the Confluent Community License")? Then that license, not
+    the one its product or family is otherwise known by, holds the answer, and it cannot be quoted."""
+    missing = [m.at for m in mentions if m.kind == "license" and m.at >= 0 and not any(d in indexed for d in m.docs)]
+    missing += [question.find(u.phrase) for u in unknown if u.kind in ("license", "version")]
+    return any(at > 0 and _said_under(question, at) for at in missing)
+
+
 def stated_subject(question: str, mentions: Sequence[Mention], indexed: Collection[str]) -> tuple[str, ...]:
     """The indexed documents of the license the question says the thing is under, else of the one
     other name beside a license the asker wants to move to; () when the question says neither."""
     for m in mentions:
-        before = _before(question, m.at) if m.kind == "license" and m.at >= 0 else ""
-        if before and _IS_UNDER.search(before) and not _ASKERS.search(before) and not _ASKS.search(before):
+        if m.kind == "license" and m.at >= 0 and _said_under(question, m.at):
             docs = tuple(d for d in m.docs if d in indexed)
             if docs:
                 return docs

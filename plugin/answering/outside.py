@@ -1,5 +1,6 @@
 """Questions the license texts do not settle (``index/data/outside.yaml``): what a licensor
-charges, how fast it replies, taxes, hardware, insurance.
+charges, how fast it replies or what service it guarantees, taxes, hardware, insurance, how fast a
+model runs or where it is hosted, what a law requires or a court decided, whom a licensor dealt with.
 
 Retrieval always finds *some* clause, and one about commercial terms reads like an answer to
 "how much does the commercial license cost?". A question that asks one of these things is answered

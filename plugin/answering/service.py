@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from licensebot import prompts
 from licensebot.answering import subjects
-from licensebot.answering.answer import Answer, Lead, NotIndexed, Quote
+from licensebot.answering.answer import Answer, Lead, NotIndexed, Quote, Subject
 from licensebot.answering.faithfulness import tidy, unfaithful
 from licensebot.answering.lead import choose_lead
 from licensebot.answering.lookup import Lookup, lookup
@@ -80,12 +80,13 @@ class AnswerService:
         if tries_to_change_rules(question):
             return self._not_found(question, retrieval, started)
         if not_indexed and not retrieval.about_discussions and (
-            not retrieval.named.docs or needs_both_texts(question, snapshot)
+            not retrieval.named.docs or retrieval.named.stated_missing or needs_both_texts(question, snapshot)
         ):
             # What people said about a license can be in the discussions even when its text is
             # not indexed; the answer then notes that the license itself is missing. Whether two
             # licenses combine, or what changed between them, the one indexed text cannot say
-            # (a comparison still quotes the side that is indexed, noting the other).
+            # (a comparison still quotes the side that is indexed, noting the other); nor can a
+            # product's usual license speak for a part of it said to be under another.
             return self._not_held(question, retrieval, not_indexed, started)
         # "Can we use the model?": which one? Asked even when nothing matched well, which is usual
         # for a question that names nothing.
@@ -107,10 +108,9 @@ class AnswerService:
         # A weak lead is not restated: a plain-words version would read as the answer.
         paraphrase, available = self._paraphrase(question, lead) if not lead.weak else ("", True)
         subject = subjects.subject_of(retrieval)
-        first = subjects.subject_line(subject) + "\n" if subject is not None and subject.kind != "license" else ""
         return Answer(
             question=question,
-            answer=first + self._lead_text(lead, paraphrase, quotes),
+            answer=_model_line(subject) + self._lead_text(lead, paraphrase, quotes),
             subject=subject,
             abstained=False,
             quotes=tuple(quotes),
@@ -167,10 +167,14 @@ class AnswerService:
     def _abstain(
         question: str, text: str, retrieval: Retrieval, started: float, not_indexed: Sequence[NotIndexed]
     ) -> Answer:
-        """An answer without quotes: "not found" or "not in the index", with what was searched."""
+        """An answer without quotes: "not found" or "not in the index", with what was searched. A
+        model or product named is said first with its license, as in an answer: "not found" in the
+        Apache License is read differently once one knows the model is under it."""
+        subject = None if any(i.model for i in not_indexed) else subjects.subject_of(retrieval)
         return Answer(
             question=question,
-            answer=text,
+            answer=_model_line(subject) + text,
+            subject=subject,
             abstained=True,
             hits=retrieval.hits,
             notice=prompts.load("disclaimer"),
@@ -212,6 +216,11 @@ class AnswerService:
             log.info("paraphrase withheld (%s): %r", why, candidate[:200])
             return "", True
         return candidate, True
+
+
+def _model_line(subject: Subject | None) -> str:
+    """The line naming the model or product asked about and its license, or "" for a license."""
+    return subjects.subject_line(subject) + "\n" if subject is not None and subject.kind != "license" else ""
 
 
 def _searched(retrieval: Retrieval) -> str:

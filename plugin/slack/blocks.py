@@ -128,9 +128,9 @@ def answer_blocks(answer: Answer) -> list[Block]:
     """Lead first (the clause's own sentence, verbatim), then the model's checked restatement if
     any, notes, the quoted clauses (up to the quote budget) and the notice."""
     blocks: list[Block] = []
-    if answer.subject is not None and answer.subject.kind != "license":
-        blocks.append(section(escape(subject_line(answer.subject))))
     if answer.lead is not None:
+        if answer.subject is not None and answer.subject.kind != "license":
+            blocks.append(section(escape(subject_line(answer.subject))))
         if answer.lead.weak:
             blocks.append(section(prompts.message("closest_clauses")))
         blocks += lead_blocks(answer.lead)

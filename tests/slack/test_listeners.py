@@ -11,7 +11,7 @@ import pytest
 from slack_sdk.webhook import WebhookResponse
 
 from licensebot import prompts
-from licensebot.answering.answer import Answer, Lead, Quote
+from licensebot.answering.answer import Answer, Lead, Quote, Subject
 from licensebot.errors import QuestionLogUnavailable, StoreUnavailable
 from licensebot.llm.guard import ModelInfo
 from licensebot.slack.blocks import answer_blocks, answer_messages, escape, quoted_text
@@ -198,6 +198,14 @@ def test_the_lead_comes_first_verbatim_with_its_parent_lead_in() -> None:
     blocks = answer_blocks(answer)
     assert "GPL" in blocks[0]["text"]["text"] and "condition" in blocks[0]["text"]["text"]
     assert quoted_text(blocks[1]) == lead.context + lead.text
+
+
+def test_a_not_found_answer_names_the_model_once() -> None:
+    subject = Subject(name="Qwen2.5-7B-Instruct", kind="model", license="apache-2.0", source="https://example.test",
+                      license_title="Apache License 2.0")
+    text = "Qwen2.5-7B-Instruct is released under Apache License 2.0 (https://example.test).\nNot found: ..."
+    blocks = answer_blocks(Answer(question="q", answer=text, abstained=True, subject=subject))
+    assert json.dumps(blocks).count("is released under") == 1
 
 
 def test_home_view_shows_status_model_and_a_local_date(deps: SlackDeps) -> None:
