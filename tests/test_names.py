@@ -248,6 +248,8 @@ def test_bloom_means_the_bloom_rail_license_not_the_later_open_rail_m() -> None:
         ("We ship under GPL-3.0. Is an AGPL-3.0 dependency fine?", ()),
         ("Our app is under MIT. Can we add an Apache-2.0 library?", ()),
         ("Our app is released under MIT. Can we add an AGPL-3.0 library?", ()),
+        ("We maintain a project that is licensed under MIT. Can we add AGPL-3.0 code?", ()),
+        ("I've got a plugin licensed under GPL-3.0. Can I add Apache-2.0 code?", ()),
         # A license named inside the question's own sentence is not said in passing.
         ("Can Qwen2.5-72B be used to ship a product that is under Apache-2.0?", ()),
         # Neither said: no subject.
@@ -277,6 +279,11 @@ def test_a_long_question_is_read_only_near_each_name() -> None:
         ("Can we use Kafka under the Zorblax Community License?", False),
         ("A Kafka connector is licensed under Apache-2.0. Can we embed it?", False),
         ("Can we ship Kafka in our product?", False),
+        ("We are evaluating a Qwen2.5-72B fine-tune released under the Zorblax Community License. May we sell it?",
+         True),
+        # The asker's own work, however they say it.
+        ("I'm building an app licensed under the Zorblax License. Can I use Llama 3.1 to write its copy?", False),
+        ("Our team's app is licensed under the Zorblax Community License. Can we use Gemma 3 for tickets?", False),
     ],
 )
 def test_a_thing_said_to_be_under_a_license_the_index_lacks_is_noted(question: str, missing: bool) -> None:

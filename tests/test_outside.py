@@ -43,6 +43,10 @@ from tests.fakes import clause
     ("Does GDPR let us keep the prompts users send us?", "law"),
     ("Has the court in the Copilot class action ruled on training yet?", "ruling"),
     ("Did Snap ever get a special Llama license from Meta?", "dealings"),
+    ("Has Google ever granted an exception to the Gemma terms?", "dealings"),
+    ("What's Meta's SLA for the Llama API?", "service_level"),
+    ("Does Mistral have an SLA?", "service_level"),
+    ("How fast does Qwen2.5-72B run on one H100?", "performance"),
 ])
 def test_questions_the_texts_do_not_settle_are_recognised(question: str, topic: str) -> None:
     found = unsettled(question, [], load_outside())
@@ -80,6 +84,14 @@ def test_questions_the_texts_do_not_settle_are_recognised(question: str, topic: 
     "When does the termination of our Llama license take effect?",
     "When does the Change License take effect under the BSL?",
     "Can we host the model on AWS for our customers?",
+    # Found by the cold review: a right, a price the asker sets, a clause, a change of terms.
+    "How fast can Meta terminate our Llama 3.1 license if we breach it?",
+    "Can we charge a per-seat price for an app built on Llama 3.1?",
+    "Does Apache-2.0 let us set a subscription price for our SaaS?",
+    "Which cloud providers are allowed to offer MongoDB under the SSPL?",
+    "Is MongoDB offered on AWS allowed under SSPL section 13?",
+    "Did the Gemma terms ever get updated to allow this?",
+    "Does the governing law clause take effect in the EU?",
 ])
 def test_a_mention_or_a_question_the_license_answers_is_not_refused(question: str) -> None:
     assert unsettled(question, [], load_outside()) is None
@@ -118,6 +130,10 @@ def test_a_clause_that_speaks_of_the_topic_is_still_quoted() -> None:
     text = "The Licensor may charge a fee of USD 500 per year for the Commercial License."
     hit = Hit(clause("p", "§4 Fees", text), 0.5)
     assert unsettled("How much does the vendor charge for a commercial license?", [hit], load_outside()) is None
+    offer = "You may choose to offer, and charge a fee for, acceptance of support, warranty ..."
+    support = Hit(clause("w", "§9", offer), 0.5)
+    question = "Does the licensor offer any warranty or support under Apache-2.0?"
+    assert unsettled(question, [support], load_outside()) is None
     assert {t.key for t in load_outside()} == {"price", "response_time", "tax", "hardware", "insurance",
                                               "service_level", "performance", "availability", "law", "ruling",
                                               "dealings"}

@@ -23,13 +23,21 @@ _IS_UNDER = re.compile(
 )
 """Ends the text before a license name that says what the thing is under now ("ships under",
 "is licensed under"; not "is allowed under", which asks what the license allows)."""
-_ASKERS = re.compile(r"^\W*(?:we|i)\s+(?:\w+\s+){0,2}?(?:ship|release|distribute|publish|license|offer|provide|"
-                     r"sell|are|am)\w*\b|^\W*(?:our|my)\s+(?:[\w-]+\s+){0,2}?(?:is|are|was|were|ships?|comes?|"
-                     r"licen[sc]ed|released|distributed|published|offered|provided|available)\b", re.IGNORECASE)
+_ASKERS = re.compile(r"^\W*(?:we|i)\b|^\W*(?:our|my)\s+(?!(?:vendor|supplier|partner|customer|client|contractor|"
+                     r"provider)s?['’])(?:[\w'’-]+\s+){0,2}?(?:is|are|was|were|ships?|comes?|licen[sc]ed|released|"
+                     r"distributed|published|offered|provided|available)\b", re.IGNORECASE)
 """A sentence whose subject is the asker's own work ("we ship under GPL-3.0", "our app is released
-under MIT"): the license said in passing is theirs, and the other one is what they ask about. In
-"we want to embed a connector licensed under X", X is the connector's. "Our
-vendor's library is licensed under ..." and "the model we downloaded is ..." are someone else's."""
+under MIT", "our team's app is ..."): the license said in passing is theirs, and the other one is
+what they ask about. "Our vendor's library is licensed under ..." and "the model we downloaded
+is ..." are someone else's."""
+_TAKES = re.compile(
+    r"^\W*(?:we|i)\b(?:['’]\w+)?\s+(?:\w+\s+){0,3}?(?:use|using|embed\w*|integrat\w*|add|adding|bundl\w*|"
+    r"evaluat\w*|try|trying|tried|buy\w*|bought|download\w*|found|consider\w*|look\w* at|fine-?tun\w*|"
+    r"depend\w* on|pull\w* in)\b",
+    re.IGNORECASE,
+)
+"""The asker taking in someone else's work ("we want to embed a connector licensed under X", "we are
+evaluating a fine-tune released under X"): X is that work's license, not the asker's."""
 _ASKS = re.compile(r"^\W*(?:can|could|may|might|must|shall|should|will|would|is|are|was|were|do|does|did|has|have|"
                    r"what|which|who|whom|whose|why|when|where|how|if)\b", re.IGNORECASE)
 """A sentence that is the question itself ("Can it be used in a product that is under X?")."""
@@ -55,11 +63,14 @@ def _before(question: str, at: int) -> str:
     return text[ends[-1].end() :] if ends else text
 
 
-def _said_under(question: str, at: int) -> bool:
-    """Is the license name at ``at`` what someone else's thing is under now ("a connector licensed
-    under the X", not "we ship under X" or "can it be used under X?")?"""
+def _said_under(question: str, at: int, *, taken: bool = False) -> bool:
+    """Is the license name at ``at`` what someone else's thing is under now ("the vendor's library
+    is licensed under X", not "we ship under X" or "can it be used under X?")? ``taken``: also when
+    the asker takes that thing in ("we want to embed a connector licensed under X")."""
     before = _before(question, at)
-    return bool(before) and bool(_IS_UNDER.search(before)) and not _ASKERS.search(before) and not _ASKS.search(before)
+    if not before or not _IS_UNDER.search(before) or _ASKS.search(before):
+        return False
+    return not _ASKERS.search(before) or (taken and bool(_TAKES.search(before)))
 
 
 def stated_missing(question: str, mentions: Sequence[Mention], unknown: Sequence[Unknown],
@@ -69,7 +80,7 @@ def stated_missing(question: str, mentions: Sequence[Mention], unknown: Sequence
     the one its product or family is otherwise known by, holds the answer, and it cannot be quoted."""
     missing = [m.at for m in mentions if m.kind == "license" and m.at >= 0 and not any(d in indexed for d in m.docs)]
     missing += [question.find(u.phrase) for u in unknown if u.kind in ("license", "version")]
-    return any(at > 0 and _said_under(question, at) for at in missing)
+    return any(at > 0 and _said_under(question, at, taken=True) for at in missing)
 
 
 def stated_subject(question: str, mentions: Sequence[Mention], indexed: Collection[str]) -> tuple[str, ...]:

@@ -170,7 +170,9 @@ class AnswerService:
         """An answer without quotes: "not found" or "not in the index", with what was searched. A
         model or product named is said first with its license, as in an answer: "not found" in the
         Apache License is read differently once one knows the model is under it."""
-        subject = None if any(i.model for i in not_indexed) else subjects.subject_of(retrieval)
+        # A model's own line would contradict a question that says the thing is under another license.
+        quiet = retrieval.named.stated_missing or any(i.model for i in not_indexed)
+        subject = None if quiet else subjects.subject_of(retrieval)
         return Answer(
             question=question,
             answer=_model_line(subject) + text,

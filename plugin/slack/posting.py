@@ -20,6 +20,7 @@ from slack_sdk.web.chat_stream import ChatStream
 
 from licensebot import prompts
 from licensebot.errors import SlackPostFailed
+from licensebot.slack.blocks import lead_blocks
 from licensebot.slack.deps import SlackDeps
 from licensebot.slack.replies import Reply, text_reply
 
@@ -73,8 +74,12 @@ def stream(start: StartStream | None, client: WebClient, channel: str, thread_ts
     try:
         streamer = start()
         streamer.append(markdown_text=prompts.message("stream_header", title=lead.title, where=where))
-        # The stream's text is the source line; the blocks below it start with the lead's quote.
-        streamer.stop(blocks=first.blocks[1:])
+        # The stream's text is the lead's source line; every other block (the model's line, the
+        # "closest clauses" warning, the quote) follows it.
+        blocks = list(first.blocks)
+        if (source := lead_blocks(lead)[0]) in blocks:
+            blocks.remove(source)
+        streamer.stop(blocks=blocks)
     except (SlackApiError, SlackRequestError, ValueError) as exc:
         log.info("streaming refused (%s); posting the answer instead", _failure("the stream", exc))
         post(client, channel, reply, thread_ts)

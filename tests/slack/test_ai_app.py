@@ -59,6 +59,14 @@ def test_a_question_in_the_pane_is_streamed_lead_first_with_status_set_and_clear
     assert fake_slack.called("chat.postMessage") == [] and len(fake_slack.called("chat.stopStream")) == 1
 
 
+def test_a_streamed_answer_keeps_the_models_line(bot: Bot, fake_slack: FakeSlack) -> None:
+    # Only the lead's source line moves into the stream's text; the model's line stays a block.
+    assert bot.event(_question("Qwen2.5-7B-Instruct: what does its license say about patent litigation?"),
+                     event_id="EvA9")[0] == 200
+    stop = fake_slack.wait_for("chat.stopStream")[0]
+    assert "is released under Apache License 2.0" in json.dumps(stop["blocks"])
+
+
 def test_where_streaming_is_refused_the_answer_is_posted(bot: Bot, fake_slack: FakeSlack) -> None:
     fake_slack.responses["chat.startStream"] = {"ok": False, "error": "not_allowed_token_type"}
     question = "What does Apache 2.0 say about patent litigation?"
