@@ -113,3 +113,26 @@ def test_a_question_what_something_is_treated_as_is_answered_by_definitions_too(
                      "Does a fine-tune qualify as a Derivative Work?"):
         assert role_weights(question)["definition"] == 1.0, question
     assert role_weights("Can we use it to treat patients as a service?")["definition"] < 1.0
+
+
+def test_a_question_about_a_policy_puts_the_familys_use_policy_first() -> None:
+    from licensebot.index.search.scope import scope_of
+
+    embedder, store = HashEmbedder(), MemoryStore()
+    Indexer(embedder, store).run(licensedb_docs(["gemma-tou-2025-03-24", "gemma-pup-2024-02-21", "mit"]))
+    retriever = Retriever(embedder, store, RetrievalConfig(min_similarity=0.45, min_similarity_named=0.1))
+    snapshot = retriever.snapshot()
+
+    def boost(question: str) -> frozenset[str]:
+        return scope_of(retriever.query(question, snapshot), snapshot).boost
+
+    asked = "HR wants a Gemma tool that rejects applicants with no human in the loop. Does Google's policy allow it?"
+    assert boost(asked) == {"gemma-pup-2024-02-21"}
+    assert "gemma-tou-2025-03-24" in boost("HR wants a Gemma tool that rejects applicants. Is it allowed?")
+    # The words that name the policy say nothing about which of its items answers.
+    named = "Does Google's prohibited use policy allow a Gemma tool that rejects job applicants?"
+    titled = scope_of(retriever.query(named, snapshot), snapshot).titled
+    assert titled == set(tokenize("Gemma prohibited use policy")), titled
+    assert set(tokenize("prohibited use policy")) <= retriever.search(named).name_words
+    # A policy asked of a license without one changes nothing.
+    assert boost("Does the MIT License have an acceptable use policy?") == boost("Does the MIT License have rules?")

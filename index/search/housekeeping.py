@@ -65,6 +65,22 @@ TOPICS = (
                            r"\bgoverning law|\bcourts?\b|\bjurisdiction|"
                            r"\bvenue\b|\bdispute|\barbitrat|\bsue[ds]?\b|\blawsuit|\blitigat|"
                            r"\bwhich (?:country|state)\b")),
+    # A policy's closing lines on how to report a violation or a bug, in a section with no label
+    # ("Reporting issues with the model: https://..."): they answer "how do we report ...?".
+    Housekeeping("reporting problems",
+                 label=_re(r"^"),
+                 asked=_re(r"\breport|\bnotify|\bcontact\b|\bwho (?:do|should|must) (?:we|i) (?:tell|inform)\b"),
+                 said=_re(r"^\W*(?:reporting\b|please report\b|to report\b|report (?:any )?(?:violations?|issues?|"
+                          r"bugs?|problems?|risky)\b)")),
+    # That the licensor may update the document, and when it last did ("Google reserves the right to
+    # update this Gemma Prohibited Use Policy from time to time. Last modified: ..."), often under
+    # a label of its own or none; the sentence carries the policy's name and so its words.
+    Housekeeping("changes to the document",
+                 label=_re(r"^"),
+                 asked=_re(r"\b(?:updat|chang|modif|amend|revis)\w*\b[^?]{0,40}\b(?:terms|polic|licen[cs]e|agreement)"
+                           r"|\bnew version|\blast (?:modified|updated|revised)|\bwhen was\b"),
+                 said=_re(r"\breserves? the right to (?:update|modify|change|amend|revise)\b[^.]{0,40}"
+                          r"\b(?:policy|terms|agreement|licen[cs]e)\b|^\W*last (?:modified|updated|revised)\b")),
     Housekeeping("interpretation",
                  label=_re(r"\bseverab|\bentire agreement|\binterpretation\b|\bcounterparts\b"),
                  asked=_re(r"\bseverab|\bentire agreement|\binterpret|\binvalid|\bunenforceable")),

@@ -171,7 +171,7 @@ class Retriever:
             held = snapshot.chunks_of(snapshot.pending & docs)
             by_vector = merge(by_vector, self._on_the_spot.search(vector, held, CANDIDATES, snapshot.generation),
                               CANDIDATES)
-        name_words = query.name_words if docs is not None else frozenset()
+        name_words = query.name_words | scope.titled if docs is not None else frozenset()
         by_keyword = snapshot.keyword.search(query.tokens, CANDIDATES, docs, ignore=name_words,
                                              extra=query.expansion)
         keyword = snapshot.keyword
@@ -232,6 +232,6 @@ class Retriever:
             name_words=found.name_words,
             terms=found.terms if docs is None else Terms.of(
                 query.tokens, query.expansion, snapshot.keyword.idfs({*query.tokens, *query.expansion}, docs),
-                query.written_name_words),
+                query.written_name_words | found.name_words),
             picked=tuple(sorted((h.chunk.doc, h.chunk.start, h.chunk.end) for h in hits if h.chunk.id in picked)),
         )
