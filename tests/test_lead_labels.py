@@ -221,3 +221,10 @@ def test_duty_questions_are_recognised_in_their_usual_phrasings() -> None:
         assert lead.text == "You must give recipients a copy of the Source Code Form.", duty
     assert not amounts_asked("Can Llama 3 users fine-tune the model? Qwen 2.5 customers too?"), "versions, not counts"
     assert amounts_asked("We make 5 million in annual revenue") == {"money"}
+
+
+def test_what_to_do_with_one_thing_is_not_a_question_for_every_duty() -> None:
+    from licensebot.answering.lead import _ASKS_EVERY_DUTY
+
+    assert _ASKS_EVERY_DUTY.search("What do we have to do if we distribute a fine-tuned version?")
+    assert not _ASKS_EVERY_DUTY.search("What do we have to do with the NOTICE file?")

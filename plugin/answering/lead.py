@@ -271,10 +271,12 @@ def _states_duty(sentence: str, lead_in: str) -> bool:
 
 _ASKS_EVERY_DUTY = re.compile(
     r"\bwhat (?:do|must|should|would) (?:we|i|you|they)(?: \w+)? (?:have to do|need to do|do|owe)\b"
+    r"(?!\s+(?:with|about|regarding|to)\b)"
     r"|\bwhat (?:are|is) (?:the|our|their) (?:conditions|requirements|obligations|duties)\b",
     re.IGNORECASE,
 )
-"""A question for every duty a list states ("what do we have to do if we distribute it?") is
+"""A question for every duty a list states ("what do we have to do if we distribute it?"; not
+"what do we have to do with the NOTICE file?", which asks about one thing) is
 answered by the list, not by the one item closest to its words."""
 
 
